@@ -1,0 +1,38 @@
+-- One row per (model, dataset, metric): the record from the highest-precedence source wins, and within a
+-- source the latest dated snapshot; how many raw records merged and how far their values spread is kept.
+with ranked as (
+    select
+        *,
+        row_number() over (
+            partition by model_id, dataset_id, metric_id
+            order by precedence, snapshot_date desc nulls last, source_version desc nulls last, source_record_id
+        ) as rn
+    from {{ ref('int_evaluations_scaled') }}
+),
+
+merged as (
+    select
+        model_id, dataset_id, metric_id,
+        count(*) as n_raw_records,
+        max(value) - min(value) as value_spread,
+        string_agg(distinct source, ',' order by source) as sources
+    from ranked
+    group by all
+)
+
+select
+    r.model_id,
+    r.dataset_id,
+    r.base_dataset_id,
+    r.metric_id,
+    r.value,
+    r.higher_is_better,
+    r.source as winning_source,
+    r.task_raw,
+    m.sources,
+    m.n_raw_records,
+    m.value_spread,
+    m.value_spread > 1e-6 + 0.01 * abs(r.value) as is_conflict
+from ranked as r
+join merged as m using (model_id, dataset_id, metric_id)
+where r.rn = 1

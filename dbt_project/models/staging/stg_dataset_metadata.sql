@@ -1,0 +1,8 @@
+select
+    cast(source as varchar) as source,
+    cast(dataset_raw as varchar) as dataset_raw,
+    cast(description as varchar) as description,
+    cast(task_type as varchar) as task_type,
+    cast(modality as varchar) as modality,
+    cast(domains as varchar) as domains
+from {{ landing_side_table('datasets') }}

@@ -1,0 +1,1 @@
+{{ stage_records('every_eval_ever') }}

@@ -1,0 +1,1 @@
+{{ stage_records('hf_hub_live') }}

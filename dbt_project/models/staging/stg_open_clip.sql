@@ -1,0 +1,1 @@
+{{ stage_records('open_clip') }}

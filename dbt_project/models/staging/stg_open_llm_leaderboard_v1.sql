@@ -1,0 +1,1 @@
+{{ stage_records('open_llm_leaderboard_v1') }}

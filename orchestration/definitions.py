@@ -1,0 +1,11 @@
+"""The ModelLens code location: small per-domain `defs` modules merged into one Definitions."""
+
+from dagster import Definitions
+
+from orchestration import schedules
+from orchestration.defs.ingest import assets as ingest
+from orchestration.defs.serve import assets as serve
+from orchestration.defs.train import assets as train
+from orchestration.defs.transform import assets as transform
+
+defs = Definitions.merge(ingest.defs, transform.defs, train.defs, serve.defs, schedules.defs)

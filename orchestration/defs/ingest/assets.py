@@ -1,0 +1,68 @@
+"""One raw_<source> asset per leaderboard source: read (or fetch) → parse → land as parquet + quarantine."""
+
+import os
+
+from dagster import AssetExecutionContext, AssetsDefinition, Config, Definitions, MaterializeResult, asset
+
+from orchestration.settings import ensure_home, home, landing_dir, snapshot_dir
+from orchestration.sources import registry
+from orchestration.sources.landing import land, land_empty_if_missing
+from orchestration.sources.live import land_live
+
+class LiveSourceConfig(Config):
+    """Live sources need network and are off unless enabled here or with MODELLENS_LIVE_SOURCES."""
+
+    enabled: bool = False
+    limit: int = 1000
+
+def _landing_metadata(result) -> dict:
+    return {
+        "records_read": result.counts["read"],
+        "records_loaded": result.counts["loaded"],
+        "records_quarantined": result.counts["quarantined"],
+        "reconciles": result.reconciles,
+        "input_fingerprint": result.fingerprint,
+        "skipped_unchanged": result.skipped,
+    }
+
+def build_snapshot_asset(source: str) -> AssetsDefinition:
+    @asset(
+        name=f"raw_{source}",
+        group_name="ingest",
+        kinds={"python", "parquet"},
+        owners=["team:data"],
+        description=f"Raw {source} records from the snapshot, landed as parquet (lineage columns, quarantine).",
+    )
+    def raw_asset(context: AssetExecutionContext) -> MaterializeResult:
+        ensure_home()
+        result = land(registry.connector(source), snapshot_dir(), landing_dir())
+        context.log.info(f"{source}: {result.counts} ({'unchanged, skipped' if result.skipped else 'parsed'})")
+        return MaterializeResult(metadata=_landing_metadata(result))
+
+    return raw_asset
+
+def build_live_asset(source: str) -> AssetsDefinition:
+    @asset(
+        name=f"raw_{source}",
+        group_name="ingest",
+        kinds={"python", "parquet"},
+        owners=["team:data"],
+        description=f"Live {source} records (opt-in, needs network); an empty landing while disabled.",
+    )
+    def raw_asset(context: AssetExecutionContext, config: LiveSourceConfig) -> MaterializeResult:
+        ensure_home()
+        enabled = config.enabled or source in os.environ.get("MODELLENS_LIVE_SOURCES", "").split(",")
+        if not enabled:
+            result = land_empty_if_missing(source, landing_dir())
+            context.log.info(f"{source}: disabled (enable it in the run config or MODELLENS_LIVE_SOURCES)")
+        else:
+            result = land_live(source, landing_dir(), home() / "state", limit=config.limit)
+        return MaterializeResult(metadata={**_landing_metadata(result), "enabled": enabled})
+
+    return raw_asset
+
+raw_assets = [build_snapshot_asset(s) for s in registry.SNAPSHOT_CONNECTORS] + [
+    build_live_asset(s) for s in registry.LIVE_CONNECTORS
+]
+
+defs = Definitions(assets=raw_assets)

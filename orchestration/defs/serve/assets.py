@@ -1,0 +1,80 @@
+"""Top-K pools from the champion, for every benchmark dataset and every dataset request; the requests sensor."""
+
+import hashlib
+
+import pandas as pd
+
+from dagster import (
+    AssetExecutionContext,
+    AssetSelection,
+    Config,
+    Definitions,
+    MaterializeResult,
+    RunRequest,
+    SensorEvaluationContext,
+    SkipReason,
+    asset,
+    define_asset_job,
+    sensor,
+)
+
+from orchestration.defs.train.assets import champion_model
+from orchestration.defs.transform.assets import WAREHOUSE_POOL
+from orchestration.settings import ensure_home, mlflow_artifacts, mlflow_uri, requests_dir, warehouse_path
+from serving import pools
+from serving.requests import read_requests
+from training import registry
+
+class PoolsConfig(Config):
+    k: int = 10
+
+@asset(
+    deps=[champion_model],
+    group_name="serve",
+    kinds={"duckdb"},
+    owners=["team:ml"],
+    pool=WAREHOUSE_POOL,
+    description="Top-K models per benchmark dataset and per dataset request, from models:/modellens@champion.",
+)
+def topk_pools(context: AssetExecutionContext, config: PoolsConfig) -> MaterializeResult:
+    ensure_home()
+    registry.configure(mlflow_uri(), mlflow_artifacts())
+    version = registry.alias_version(registry.CHAMPION)
+    ranker = registry.load_ranker(registry.model_uri())
+    request_queries, errors = read_requests(requests_dir())
+    for error in errors:
+        context.log.warning(f"dataset request rejected: {error}")
+    frames = [
+        pools.compute_pools(ranker, pools.benchmark_queries(warehouse_path()), config.k, version, "benchmark"),
+        pools.compute_pools(ranker, request_queries, config.k, version, "request"),
+    ]
+    table = pd.concat(frames, ignore_index=True)
+    pools.write_pools(warehouse_path(), table)
+    return MaterializeResult(
+        metadata={
+            "model_version": version,
+            "benchmark_pools": int(frames[0]["query_id"].nunique()),
+            "request_pools": int(frames[1]["query_id"].nunique()),
+            "rejected_requests": len(errors),
+            "rows": len(table),
+        }
+    )
+
+pools_job = define_asset_job("topk_pools_job", selection=AssetSelection.assets(topk_pools))
+
+def requests_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(requests_dir().glob("*")):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+@sensor(job=pools_job, minimum_interval_seconds=30, description="Recompute pools when dataset requests change.")
+def dataset_requests_sensor(context: SensorEvaluationContext):
+    ensure_home()
+    fingerprint = requests_fingerprint()
+    if fingerprint == context.cursor:
+        return SkipReason("no new or changed dataset requests")
+    context.update_cursor(fingerprint)
+    return RunRequest(run_key=f"requests-{fingerprint}")
+
+defs = Definitions(assets=[topk_pools], jobs=[pools_job], sensors=[dataset_requests_sensor])

@@ -1,0 +1,114 @@
+"""Train the ranker, register it in MLflow, and promote it only when it beats the champion."""
+
+import dataclasses
+import hashlib
+import json
+
+from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetExecutionContext,
+    AssetKey,
+    Config,
+    Definitions,
+    MaterializeResult,
+    asset,
+    asset_check,
+)
+
+from orchestration.settings import cache_dir, ensure_home, mlflow_artifacts, mlflow_uri, warehouse_path
+from training import promotion, registry
+from training.data import load_benchmark
+from training.trainer import TrainConfig, train_ranker
+
+MARTS = [AssetKey(name) for name in ("fct_evaluations", "dim_models", "dim_datasets", "dim_metrics")]
+
+class RankerTrainingConfig(Config):
+    """Hyper-parameters of a training run (relaunch from the UI with other values)."""
+
+    epochs: int = 30
+    dim: int = 64
+    lr: float = 3e-3
+    unk_prob: float = 0.1
+    seed: int = 0
+    max_minutes: float = 12.0
+    force: bool = False
+
+def _train_config(config: RankerTrainingConfig) -> TrainConfig:
+    fields = {f.name for f in dataclasses.fields(TrainConfig)}
+    return TrainConfig(**{k: v for k, v in config.model_dump().items() if k in fields})
+
+def _fingerprint(data_fingerprint: str, config: TrainConfig) -> str:
+    blob = json.dumps([data_fingerprint, dataclasses.asdict(config)], sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+@asset(
+    deps=MARTS,
+    group_name="train",
+    kinds={"pytorch", "mlflow"},
+    owners=["team:ml"],
+    description="The latent ranker trained on the benchmark (minus the promotion holdout), registered as `modellens`.",
+)
+def modellens_ranker(context: AssetExecutionContext, config: RankerTrainingConfig) -> MaterializeResult:
+    ensure_home()
+    registry.configure(mlflow_uri(), mlflow_artifacts())
+    bench = load_benchmark(warehouse_path())
+    train_config = _train_config(config)
+    fingerprint = _fingerprint(bench.fingerprint(), train_config)
+    latest = registry.latest_version()
+    if latest and registry.version_tag(latest, "data_fingerprint") == fingerprint and not config.force:
+        context.log.info(f"data and config unchanged since version {latest}: no retraining")
+        return MaterializeResult(metadata={"model_version": latest, "skipped_unchanged": True})
+    train_rows, holdout = promotion.split_holdout(bench)
+    context.log.info(f"training on {len(train_rows)} evaluations; {len(holdout)} held out for promotion")
+    ranker = train_ranker(bench, train_config, train=train_rows, cache_dir=cache_dir())
+    metrics = promotion.holdout_metrics(ranker, bench, holdout)
+    registered = registry.log_and_register(
+        ranker, params=dataclasses.asdict(train_config), metrics=metrics, evals=bench.evals, fingerprint=fingerprint
+    )
+    context.log.info(f"registered {registry.MODEL_NAME} version {registered.version}: {metrics}")
+    return MaterializeResult(
+        metadata={
+            "model_version": registered.version,
+            "mlflow_run_id": registered.run_id,
+            "skipped_unchanged": False,
+            **{f"holdout_{k}": float(v) for k, v in metrics.items()},
+        }
+    )
+
+@asset_check(asset=modellens_ranker, blocking=True, description="The candidate ranks held-out lists better than chance.")
+def candidate_is_sane(context) -> AssetCheckResult:
+    registry.configure(mlflow_uri(), mlflow_artifacts())
+    version = registry.latest_version()
+    if version is None:
+        return AssetCheckResult(passed=False, description="no registered version")
+    from mlflow import MlflowClient
+
+    run = MlflowClient().get_run(MlflowClient().get_model_version(registry.MODEL_NAME, version).run_id)
+    ndcg = run.data.metrics.get(f"{promotion.PROMOTION_METRIC}")
+    wtau = run.data.metrics.get("wtau")
+    passed = ndcg is not None and wtau is not None and wtau > 0
+    return AssetCheckResult(
+        passed=passed,
+        severity=AssetCheckSeverity.ERROR,
+        metadata={"model_version": version, "holdout_ndcg@10": ndcg or float("nan"), "holdout_wtau": wtau or float("nan")},
+    )
+
+class PromotionConfig(Config):
+    margin: float = 0.0  # the candidate must beat the champion's holdout NDCG@10 by at least this much
+
+@asset(
+    deps=[modellens_ranker],
+    group_name="train",
+    kinds={"mlflow"},
+    owners=["team:ml"],
+    description="Alias `champion` on the best version; a worse candidate becomes `challenger`.",
+)
+def champion_model(context: AssetExecutionContext, config: PromotionConfig) -> MaterializeResult:
+    ensure_home()
+    registry.configure(mlflow_uri(), mlflow_artifacts())
+    outcome = promotion.promote_latest(load_benchmark(warehouse_path()), margin=config.margin)
+    context.log.info(outcome.summary)
+    return MaterializeResult(metadata=outcome.metadata)
+
+defs = Definitions(assets=[modellens_ranker, champion_model], asset_checks=[candidate_is_sane])

@@ -1,0 +1,51 @@
+"""Where state lives: everything under MODELLENS_HOME (no dagster import, used by the CLI too)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+
+
+def home() -> Path:
+    return Path(os.environ.get("MODELLENS_HOME", REPO_ROOT / ".modellens")).resolve()
+
+
+def snapshot_dir() -> Path:
+    return Path(os.environ.get("MODELLENS_SNAPSHOT_DIR", REPO_ROOT.parent / "shared" / "leaderboards")).resolve()
+
+
+def warehouse_path() -> Path:
+    return home() / "warehouse.duckdb"
+
+
+def landing_dir() -> Path:
+    return home() / "landing"
+
+
+def mlflow_uri() -> str:
+    return f"sqlite:///{home() / 'mlflow' / 'mlflow.db'}"
+
+
+def mlflow_artifacts() -> Path:
+    return home() / "mlflow" / "artifacts"
+
+
+def cache_dir() -> Path:
+    return home() / "cache"
+
+
+def requests_dir() -> Path:
+    return home() / "requests"
+
+
+def ensure_home() -> Path:
+    """Create the state folders and export the variables dbt and Dagster read."""
+    root = home()
+    for path in (root, landing_dir(), mlflow_artifacts(), cache_dir(), requests_dir(), root / "dagster"):
+        path.mkdir(parents=True, exist_ok=True)
+    os.environ["MODELLENS_HOME"] = str(root)
+    os.environ.setdefault("DAGSTER_HOME", str(root / "dagster"))
+    return root

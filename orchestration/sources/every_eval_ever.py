@@ -1,0 +1,136 @@
+"""every_eval_ever: one JSON document per (leaderboard, model, run) under ``every_eval_ever/data/**.json``.
+
+Each ``evaluation_results[]`` entry is one record: ``higher_is_better = not metric_config.lower_is_better``;
+the metric is the head of ``evaluation_description`` ("EM on MMLU" → "EM", "Chat accuracy - ..." →
+"accuracy", else "score"). ``dataset_config`` is the leaderboard (``source_metadata.source_name``: helm_lite,
+helm_classic, HF Open LLM v2, RewardBench 2 ...), because the same benchmark is run differently on different
+leaderboards (HELM lite's MMLU is 5 subjects, helm_mmlu's is 57). Sections of a suite get the suite's name
+("RewardBench 2 - Safety", "MMLU - Anatomy") so "Math" or "Safety" stay distinguishable. Leaderboard
+aggregates (mean win rate, mean/overall score) are not datasets and are skipped, like the Average of
+open_llm_leaderboard_v1. ``snapshot_date`` is the day the document was retrieved (later runs win in dedup).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+
+import orjson
+
+from .records import SourceBatch, excerpt, now_iso, record_id
+from .values import parse_value
+
+SOURCE = "every_eval_ever"
+ROOT = "every_eval_ever/data"
+AGGREGATES = {"mean win rate", "mean score", "score"}
+_SUITES = {"helm_mmlu": "MMLU"}  # source_data.dataset_name → the benchmark its sections belong to
+_METRIC_WORD = re.compile(r"^\s*(accuracy|score)\b", re.I)
+
+
+def snapshot_files(snapshot_dir: Path) -> list[Path]:
+    return sorted(p for p in (Path(snapshot_dir) / ROOT).rglob("*.json") if p.is_file())
+
+
+def _metric(name: str, description: str) -> str:
+    head, sep, tail = description.partition(" on ")
+    if sep and tail.strip() == name:
+        return head.strip()
+    if description.startswith(name) and (m := _METRIC_WORD.match(description[len(name):])):
+        return m.group(1).lower()
+    return "score"
+
+
+def _dataset(name: str, dataset_name: str | None) -> str:
+    suite = _SUITES.get(dataset_name, dataset_name)
+    if not suite or suite == name or name.startswith(suite):
+        return name
+    return f"{suite} - {name}"
+
+
+def _snapshot_date(timestamp) -> str | None:
+    value, _ = parse_value(timestamp)
+    return datetime.fromtimestamp(value, timezone.utc).date().isoformat() if value else None
+
+
+def parse_document(doc: dict, source_file: str) -> tuple[list[dict], list[dict], dict | None, list[dict]]:
+    """One eval document → (records, quarantine rows, models row, datasets rows)."""
+    def bad(locator, reason, obj):
+        return {"source_file": source_file, "locator": locator, "reason": reason, "excerpt": excerpt(obj)}
+
+    info = doc.get("model_info") if isinstance(doc, dict) else None
+    results = doc.get("evaluation_results") if isinstance(doc, dict) else None
+    if not isinstance(info, dict) or not info.get("id"):
+        return [], [bad("$.model_info", "document without model_info.id", doc)], None, []
+    if not isinstance(results, list):
+        return [], [bad("$.evaluation_results", "document without an evaluation_results list", doc)], None, []
+    meta = doc.get("source_metadata") or {}
+    leaderboard = meta.get("source_name") or source_file.split("/")[2]
+    version = str(doc.get("retrieved_timestamp") or "") or None
+    records, quarantine, datasets = [], [], []
+    for i, res in enumerate(results):
+        locator = f"$.evaluation_results[{i}]"
+        try:
+            name = res["evaluation_name"].strip()
+            config = res.get("metric_config") or {}
+            raw = res["score_details"]["score"]
+        except (KeyError, TypeError, AttributeError) as exc:
+            quarantine.append(bad(locator, f"result without evaluation_name/score_details.score: {exc!r}", res))
+            continue
+        if name.lower() in AGGREGATES:
+            continue
+        value, reason = parse_value(raw)
+        if reason:
+            quarantine.append(bad(locator, reason, res))
+            continue
+        description = str(config.get("evaluation_description") or "")
+        dataset = _dataset(name, (res.get("source_data") or {}).get("dataset_name"))
+        lower = config.get("lower_is_better")
+        records.append({
+            "source_record_id": record_id(source_file, i, name), "model_raw": info["id"], "dataset_raw": dataset,
+            "dataset_config": leaderboard, "metric_raw": _metric(name, description), "value_raw": json.dumps(raw),
+            "value": value, "higher_is_better": None if lower is None else not lower, "source_file": source_file,
+            "source_version": version, "snapshot_date": _snapshot_date(doc.get("retrieved_timestamp")),
+        })
+        # "Chat accuracy - includes easy chat subsets" describes the benchmark; "EM on MMLU" does not.
+        datasets.append({"dataset_raw": dataset, "description": description if " - " in description else None,
+                         "modality": "text"})
+    return records, quarantine, _model_row(info), datasets
+
+
+def _model_row(info: dict) -> dict:
+    details = info.get("additional_details") or {}
+    billions, _ = parse_value(details.get("params_billions"))
+    extra = [details[k] for k in ("architecture", "model_type", "precision") if details.get(k)]
+    card = f"{info.get('name') or info['id']} ({info['id']}) by {info.get('developer') or 'unknown developer'}."
+    tags = [f"{k}:{details[k]}" for k in ("architecture", "model_type", "precision", "model_availability") if details.get(k)]
+    return {
+        "model_raw": info["id"], "card_text": f"{card} {', '.join(extra)}".strip(), "tags": json.dumps(tags),
+        "params": round(billions * 1e9) if billions else None, "organization": info.get("developer"),
+    }
+
+
+def read(snapshot_dir: Path) -> SourceBatch:
+    snapshot_dir = Path(snapshot_dir)
+    retrieved = now_iso()
+    records, quarantine, models, datasets = [], [], {}, {}
+    for path in snapshot_files(snapshot_dir):
+        rel = path.relative_to(snapshot_dir).as_posix()
+        try:
+            doc = orjson.loads(path.read_bytes())
+        except orjson.JSONDecodeError as exc:
+            quarantine.append({"source_file": rel, "locator": "file", "reason": f"not valid JSON: {exc}",
+                               "excerpt": excerpt(path.read_bytes()[:300].decode("utf-8", "replace"))})
+            continue
+        recs, bad, model, sets = parse_document(doc, rel)
+        records += recs
+        quarantine += bad
+        if model:
+            models.setdefault(model["model_raw"], model)
+        for row in sets:
+            if not datasets.get(row["dataset_raw"], {}).get("description"):
+                datasets[row["dataset_raw"]] = row
+    for rec in records:
+        rec["retrieved_at"] = retrieved
+    return SourceBatch.build(SOURCE, records, list(models.values()), list(datasets.values()), quarantine)

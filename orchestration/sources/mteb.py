@@ -1,0 +1,239 @@
+"""MTEB results: ``mteb/main_scores.csv.gz``, one main score per model × revision × task × split × hf_subset.
+
+Read vectorised (pyarrow CSV over a streamed gunzip, so a truncated archive keeps every complete line and
+quarantines the rest; rows with the wrong number of fields are quarantined by line number). ``metric_raw`` is
+the task's ``main_score`` from ``task_metadata.json`` (literally ``main_score`` for the ~140 tasks whose
+metadata does not name it); every MTEB main score is higher-is-better (the leaderboard sorts by it
+descending), so ``higher_is_better`` is true. ``source_version`` is the model revision, so revisions stay
+separate records (dedup is dbt's job). Side tables: ``task_metadata.json`` → datasets, ``model_meta.json`` →
+models (with a short synthetic ``card_text``: MTEB has no model cards).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from .records import SourceBatch, excerpt, now_iso, record_id
+from .values import parse_value
+
+SOURCE = "mteb"
+MAIN_SCORES = "mteb/main_scores.csv.gz"
+TASK_METADATA = "mteb/task_metadata.json"
+MODEL_META = "mteb/model_meta.json"
+KEY = ["model", "revision", "task", "split", "hf_subset"]
+_CHUNK = 1 << 20
+
+
+def snapshot_files(snapshot_dir: Path) -> list[Path]:
+    return [Path(snapshot_dir) / p for p in (MAIN_SCORES, TASK_METADATA, MODEL_META)]
+
+
+def _gunzip(path: Path, nrows: int | None) -> tuple[bytes, str | None]:
+    """Decompress (the header and ``nrows`` data lines); return (bytes, error or None). Never raises on bad gzip."""
+    out, error = bytearray(), None
+    decomp = zlib.decompressobj(wbits=31)
+    with open(path, "rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            try:
+                out += decomp.decompress(chunk)
+            except zlib.error as exc:
+                error = f"corrupt gzip stream: {exc}"
+                break
+            if nrows is not None and out.count(b"\n") > nrows:
+                return bytes(out[: _nth_newline(out, nrows + 1) + 1]), None
+        else:
+            if not decomp.eof:
+                error = "truncated gzip stream (end-of-stream marker missing)"
+    return bytes(out), error
+
+
+def _nth_newline(buf: bytearray, n: int) -> int:
+    pos = -1
+    for _ in range(n):
+        pos = buf.index(b"\n", pos + 1)
+    return pos
+
+
+def read_csv_bytes(data: bytes, source_file: str) -> tuple[pd.DataFrame, list[dict]]:
+    """Parse CSV bytes, every column a string as found, plus a 1-based file ``line`` column.
+
+    Rows with the wrong number of fields, or an unparseable file, become quarantine rows (never raises).
+    """
+    quarantine: list[dict] = []
+    data = data.removeprefix(codecs.BOM_UTF8)
+    first = data.split(b"\n", 1)[0].decode("utf-8", "replace").strip()
+    header = next(csv.reader([first]), []) if first else []
+    if not any(header):
+        return pd.DataFrame(columns=["line"]), [bad_row(source_file, "line 1", "no CSV header", first)]
+    bad_lines: list[int] = []
+
+    def on_bad(row) -> str:
+        bad_lines.append(row.number)
+        quarantine.append(bad_row(source_file, f"line {row.number}", "malformed CSV row: expected "
+                               f"{row.expected_columns} fields, got {row.actual_columns}", row.text or ""))
+        return "skip"
+
+    try:
+        df = pacsv.read_csv(
+            io.BytesIO(data),
+            read_options=pacsv.ReadOptions(use_threads=False),  # serial parsing reports bad rows' line numbers
+            parse_options=pacsv.ParseOptions(invalid_row_handler=on_bad),
+            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(header, pa.string()),
+                                                 strings_can_be_null=False),
+        ).to_pandas()
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+        return pd.DataFrame(columns=["line"]), [bad_row(source_file, "file", f"unreadable CSV: {exc}", first)]
+    line = np.arange(len(df)) + 2
+    for bad in sorted(bad_lines):
+        line[line >= bad] += 1
+    df["line"] = line
+    return df, quarantine
+
+
+def bad_row(source_file: str, locator: str, reason: str, obj: object) -> dict:
+    return {"source_file": source_file, "locator": locator, "reason": reason, "excerpt": excerpt(obj)}
+
+
+def read_main_scores(path: Path, nrows: int | None = None) -> tuple[pd.DataFrame, list[dict]]:
+    """Read main_scores.csv.gz (optionally only the first ``nrows`` rows): (frame of strings, quarantine rows).
+
+    A truncated or corrupt archive keeps every complete line and quarantines the loss.
+    """
+    data, error = _gunzip(Path(path), nrows)
+    quarantine = []
+    if error:
+        cut = data.rfind(b"\n") + 1
+        data, tail = data[:cut], data[cut:]
+        lines = data.count(b"\n")
+        quarantine.append(bad_row(MAIN_SCORES, f"after line {lines}",
+                               f"{error}: the rest of the file is lost", tail.decode("utf-8", "replace")))
+    df, bad = read_csv_bytes(data, MAIN_SCORES)
+    missing = [c for c in [*KEY, "main_score"] if c not in df.columns]
+    if missing:
+        empty = pd.DataFrame(columns=[*KEY, "main_score", "line"], dtype="string")
+        return empty, [*quarantine, *bad, bad_row(MAIN_SCORES, "line 1", f"missing columns {missing}", list(df.columns))]
+    return df, quarantine + bad
+
+
+def parse_values(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Vectorised number parsing: returns (values, reasons); only non-numeric leftovers go to parse_value."""
+    values = pd.to_numeric(raw, errors="coerce").astype("float64")
+    reasons = pd.Series(None, index=raw.index, dtype="string")
+    bad = ~np.isfinite(values.to_numpy())
+    parsed = [parse_value(text) for text in raw[bad].tolist()]
+    values[bad] = [v if v is not None else np.nan for v, _ in parsed]
+    reasons[bad] = [r for _, r in parsed]
+    return values, reasons
+
+
+def load_tasks(path: Path) -> dict[str, dict]:
+    """task_metadata.json as {task name: metadata}."""
+    return {t["name"]: t for t in json.loads(Path(path).read_text()) if isinstance(t, dict) and t.get("name")}
+
+
+def main_score_name(meta: dict | None) -> str:
+    score = (meta or {}).get("main_score")
+    return score if isinstance(score, str) and score else "main_score"
+
+
+def _listify(value) -> list[str]:
+    """Lists as strings, dict keys, a single string; placeholder names (``_LANGUAGES``) left by the export → []."""
+    if isinstance(value, dict):
+        return [str(v) for v in value]
+    if isinstance(value, (list, tuple)):
+        return [str(v) for v in value if v is not None]
+    if isinstance(value, str) and value and not value.startswith("_"):
+        return [value]
+    return []
+
+
+def dataset_rows(tasks: dict[str, dict], names) -> list[dict]:
+    """One datasets row per task name seen (metadata where known)."""
+    rows = []
+    for name in sorted(set(names)):
+        meta = tasks.get(name, {})
+        modalities = _listify(meta.get("modalities")) or _listify(meta.get("category"))
+        domains = _listify(meta.get("domains"))
+        rows.append({"dataset_raw": name, "description": meta.get("description"), "task_type": meta.get("type"),
+                     "modality": ",".join(modalities) or None, "domains": json.dumps(domains) if domains else None})
+    return rows
+
+
+def _completeness(meta: dict) -> int:
+    return sum(v not in (None, [], {}, "") for v in meta.values())
+
+
+def model_rows(metas: list[dict], names) -> list[dict]:
+    """One models row per ``org__name`` seen; the most complete model_meta entry wins if there are several."""
+    by_dir: dict[str, dict] = {}
+    for meta in sorted(metas, key=_completeness, reverse=True):
+        key = meta.get("_dir_model") or str(meta.get("name", "")).replace("/", "__")
+        by_dir.setdefault(key, meta)
+    rows = []
+    for model_raw in sorted(set(names)):
+        meta = by_dir.get(model_raw, {})
+        name = meta.get("name") or model_raw.replace("__", "/", 1)
+        languages, training = _listify(meta.get("languages")), _listify(meta.get("training_datasets"))
+        frameworks, modalities = _listify(meta.get("framework")), _listify(meta.get("modalities"))
+        card = [f"{name}: embedding model evaluated on MTEB."]
+        if modalities:
+            card.append(f"Modalities: {', '.join(modalities)}.")
+        if languages:
+            card.append(f"Languages: {', '.join(languages[:25])}{' ...' if len(languages) > 25 else ''}.")
+        if training:
+            card.append(f"Training datasets: {', '.join(training[:40])}{' ...' if len(training) > 40 else ''}.")
+        if meta.get("adapted_from"):
+            card.append(f"Adapted from {meta['adapted_from']}.")
+        tags = [f"license:{meta['license']}"] if meta.get("license") else []
+        tags += [f"modality:{m}" for m in modalities] + [f"framework:{f}" for f in frameworks]
+        params = meta.get("n_parameters")
+        rows.append({
+            "model_raw": model_raw, "card_text": " ".join(card), "tags": json.dumps(tags),
+            "library": frameworks[0].lower().replace(" ", "-") if frameworks else None,
+            "base_model": meta.get("adapted_from"),
+            "params": float(params) if isinstance(params, (int, float)) and not isinstance(params, bool) else None,
+            "release_date": meta.get("release_date"), "organization": name.split("/")[0] if "/" in name else None,
+        })
+    return rows
+
+
+def read(snapshot_dir: Path, nrows: int | None = None) -> SourceBatch:
+    """Read the whole source (``nrows`` limits main_scores rows, for tests)."""
+    snapshot_dir = Path(snapshot_dir)
+    retrieved = now_iso()
+    df, quarantine = read_main_scores(snapshot_dir / MAIN_SCORES, nrows)
+    tasks = load_tasks(snapshot_dir / TASK_METADATA)
+    metas = json.loads((snapshot_dir / MODEL_META).read_text())
+    values, reasons = parse_values(df["main_score"])
+    ok = reasons.isna().to_numpy()
+    bad = df[~ok]
+    quarantine += [bad_row(MAIN_SCORES, f"line {line}", reason, ",".join(map(str, row)))
+                   for line, reason, row in zip(bad["line"].tolist(), reasons[~ok].tolist(),
+                                                bad[KEY + ["main_score"]].itertuples(index=False))]
+    good = df[ok]
+    dup = good.duplicated(KEY, keep=False)
+    occurrence = pd.Series(0, index=good.index)
+    occurrence[dup] = good[dup].groupby(KEY).cumcount()
+    task_main = {name: main_score_name(meta) for name, meta in tasks.items()}
+    task_type = {name: meta.get("type") for name, meta in tasks.items()}
+    records = pd.DataFrame({
+        "source_record_id": [record_id(MAIN_SCORES, *key, n) for *key, n in
+                             zip(*(good[c].tolist() for c in KEY), occurrence.tolist())],
+        "model_raw": good["model"], "dataset_raw": good["task"], "dataset_config": good["hf_subset"],
+        "dataset_split": good["split"], "task_raw": good["task"].map(task_type),
+        "metric_raw": good["task"].map(task_main).fillna("main_score"), "value_raw": good["main_score"],
+        "value": values[ok], "higher_is_better": True, "source_file": MAIN_SCORES,
+        "source_version": good["revision"], "snapshot_date": None, "retrieved_at": retrieved,
+    })
+    return SourceBatch.build(SOURCE, records, model_rows(metas, df["model"].unique()),
+                             dataset_rows(tasks, df["task"].unique()), quarantine)

@@ -1,0 +1,130 @@
+"""MTEB results in the results repository's own layout: ``results/<org__model>/<revision>/<Task>.json``.
+
+Only the main score is taken (one record per split × subset, like ``mteb``): the other keys mix quality
+metrics with thresholds, timings and per-experiment lists, and add nothing the ranker uses. Two layouts:
+
+- current: ``{"task_name", "scores": {split: [{"hf_subset", "main_score", <metrics>...}]}}``;
+- legacy (mteb < 1.11): ``{"mteb_dataset_name", split: {<metric>: value | {<sub>: value}}}`` or
+  ``{split: {<lang>: {<metric>: ...}}}``, with no ``main_score``: it is looked up under the task's metadata
+  ``main_score`` name or that name's legacy spelling, and recorded under the name found.
+
+``model_meta.json`` files in revision directories are model metadata, not results (→ models side table).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .mteb import TASK_METADATA, dataset_rows, load_tasks, main_score_name, model_rows
+from .records import SourceBatch, excerpt, now_iso, record_id
+from .values import parse_value
+
+SOURCE = "mteb_raw"
+RESULTS = "mteb/raw_sample/results"
+MODEL_META = "model_meta.json"
+# Same quantity, renamed when mteb 1.x results were reorganised.
+_LEGACY_NAMES = {"cosine_spearman": ["cos_sim_spearman"], "cosine_pearson": ["cos_sim_pearson"],
+                 "map_at_1000": ["map"]}
+_NOT_SPLITS = {"dataset_revision", "mteb_dataset_name", "mteb_version", "task_name", "evaluation_time",
+               "kg_co2_emissions", "date", "evaluation_phases", "scores"}
+
+
+def snapshot_files(snapshot_dir: Path) -> list[Path]:
+    root = Path(snapshot_dir) / RESULTS
+    return [Path(snapshot_dir) / TASK_METADATA, *sorted(root.glob("*/*/*.json"))]
+
+
+def _flatten(obj: dict, prefix: str = "") -> dict:
+    """Nested metric groups to flat names: {"cos_sim": {"spearman": x}} → {"cos_sim_spearman": x}."""
+    flat = {}
+    for key, value in obj.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{name}_"))
+        else:
+            flat[name] = value
+    return flat
+
+
+def _score_entries(obj: dict, metric: str) -> list[tuple[str, str, str, dict]]:
+    """(locator, split, subset, flat metrics) for every score entry of either layout."""
+    if "scores" in obj:
+        scores = obj["scores"]
+        if not isinstance(scores, dict):
+            return [("scores", "", "", {"_error": "'scores' is not an object"})]
+        return [(f"scores.{split}[{i}]", split, str(entry.get("hf_subset", "default")) if isinstance(entry, dict) else "",
+                 _flatten(entry) if isinstance(entry, dict) else {"_error": "score entry is not an object"})
+                for split, entries in scores.items() for i, entry in enumerate(entries if isinstance(entries, list) else [entries])]
+    names = [metric, *_LEGACY_NAMES.get(metric, [])]
+    out = []
+    for split, block in obj.items():
+        if split in _NOT_SPLITS or not isinstance(block, dict):
+            continue
+        flat = _flatten(block)
+        if any(n in flat for n in names) or not any(isinstance(v, dict) for v in block.values()):
+            out.append((split, split, "default", flat))
+        else:
+            out += [(f"{split}.{sub}", split, sub, _flatten(v)) for sub, v in block.items() if isinstance(v, dict)]
+    return out
+
+
+def parse_result_json(obj: dict, model_raw: str, revision: str, source_file: str,
+                      task_meta: dict | None = None) -> tuple[list[dict], list[dict]]:
+    """Parse one MTEB result document into (records, quarantine rows); ``task_meta`` is the task's metadata."""
+    if not isinstance(obj, dict):
+        return [], [{"source_file": source_file, "locator": "$", "reason": "result document is not a JSON object",
+                     "excerpt": excerpt(obj)}]
+    task = obj.get("task_name") or obj.get("mteb_dataset_name") or Path(source_file).stem
+    metric = main_score_name(task_meta)
+    names = [metric, *_LEGACY_NAMES.get(metric, [])]
+    records, quarantine = [], []
+    entries = _score_entries(obj, metric)
+    if not entries:
+        quarantine.append({"source_file": source_file, "locator": "$", "reason": "no scores in result document",
+                           "excerpt": excerpt(obj)})
+    for locator, split, subset, flat in entries:
+        if "main_score" in flat:
+            found, raw = metric, flat["main_score"]
+        else:
+            found = next((n for n in names if n in flat), None)
+            raw = flat.get(found)
+        value, reason = parse_value(raw) if found else (None, flat.get("_error") or (
+            f"main score {metric!r} not among metrics {sorted(k for k in flat if k != 'evaluation_time')[:12]}"))
+        if reason:
+            quarantine.append({"source_file": source_file, "locator": locator, "reason": reason, "excerpt": excerpt(flat)})
+            continue
+        records.append({
+            "source_record_id": record_id(source_file, locator), "model_raw": model_raw, "dataset_raw": task,
+            "dataset_config": subset, "dataset_split": split, "task_raw": (task_meta or {}).get("type"),
+            "metric_raw": found, "value_raw": json.dumps(raw), "value": value, "higher_is_better": True,
+            "source_file": source_file, "source_version": revision,
+        })
+    return records, quarantine
+
+
+def read(snapshot_dir: Path) -> SourceBatch:
+    snapshot_dir = Path(snapshot_dir)
+    tasks = load_tasks(snapshot_dir / TASK_METADATA)
+    retrieved = now_iso()
+    records, quarantine, metas, models = [], [], [], set()
+    for path in sorted((snapshot_dir / RESULTS).glob("*/*/*.json")):
+        rel = path.relative_to(snapshot_dir).as_posix()
+        try:
+            obj = json.loads(path.read_bytes())
+        except (ValueError, UnicodeDecodeError) as exc:
+            quarantine.append({"source_file": rel, "locator": "file", "reason": f"not valid JSON: {exc}",
+                               "excerpt": excerpt(path.read_bytes()[:300].decode("utf-8", "replace"))})
+            continue
+        if path.name == MODEL_META:
+            metas += [obj] if isinstance(obj, dict) else []
+            continue
+        model_raw, revision = path.parent.parent.name, path.parent.name
+        models.add(model_raw)
+        task = obj.get("task_name") or obj.get("mteb_dataset_name") or path.stem if isinstance(obj, dict) else path.stem
+        recs, bad = parse_result_json(obj, model_raw, revision, rel, tasks.get(task))
+        records += recs
+        quarantine += bad
+    for rec in records:
+        rec["retrieved_at"] = retrieved
+    return SourceBatch.build(SOURCE, records, model_rows(metas, models), dataset_rows(tasks, {r["dataset_raw"] for r in records}), quarantine)

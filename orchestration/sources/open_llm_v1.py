@@ -1,0 +1,153 @@
+"""Open LLM Leaderboard v1 snapshots: ``open_llm_leaderboard_v1/assets/<YYYYMMDD>/<YYYYMMDD>.csv``.
+
+One record per model row × benchmark (ARC, HellaSwag, MMLU, TruthfulQA), headers matched loosely
+("ARC (25-shot)", "ARC(25-shot)", "arc_challenge" ...); the shot count in the header becomes
+``dataset_config``. Metrics are the leaderboard's documented ones (acc_norm, acc_norm, acc, mc2), values in
+percent. Average, Parameters (a per-snapshot relative size, not a count), URL are side info, not records.
+``snapshot_date`` is the folder date (dedup keeps the latest).
+
+Other formats in the folder: ``data/<date>.json`` are the same 17 snapshots as header-less positional arrays
+(rows of 6 or 7 fields, some with a value missing, so positions are ambiguous): not read, the CSVs are.
+``data/20231031/<size>.json`` are per-size top lists of the 20231031 leaderboard holding ~200 models the
+20231031 CSV lacks: read, minus models already in that CSV, with the size bucket as a model tag.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from .mteb import bad_row, parse_values, read_csv_bytes
+from .records import SourceBatch, now_iso, record_id
+
+SOURCE = "open_llm_leaderboard_v1"
+ROOT = "open_llm_leaderboard_v1"
+# dataset_raw: (metric, header prefixes after lower-casing and dropping non-alphanumerics, default shots)
+BENCHMARKS = {
+    "ARC": ("acc_norm", ("arc", "ai2reasoningchallenge"), "25-shot"),
+    "HellaSwag": ("acc_norm", ("hellaswag",), "10-shot"),
+    "MMLU": ("acc", ("mmlu",), "5-shot"),
+    "TruthfulQA": ("mc2", ("truthfulqa",), "0-shot"),
+}
+DESCRIPTIONS = {
+    "ARC": "AI2 Reasoning Challenge: grade-school science multiple-choice questions.",
+    "HellaSwag": "HellaSwag: commonsense inference, choosing the most plausible continuation of a scene.",
+    "MMLU": "MMLU: multiple-choice questions over 57 subjects (STEM, humanities, social sciences, law ...).",
+    "TruthfulQA": "TruthfulQA: whether a model avoids reproducing common human falsehoods.",
+}
+BUCKET_DATE = "20231031"
+_LINK = re.compile(r"<a\b[^>]*>(.*?)</a>", re.I | re.S)
+
+
+def snapshot_files(snapshot_dir: Path) -> list[Path]:
+    root = Path(snapshot_dir) / ROOT
+    return sorted(root.glob("assets/*/*.csv")) + sorted(root.glob(f"data/{BUCKET_DATE}/*.json"))
+
+
+def model_id(raw: str) -> str:
+    """The model id as shown, without an HTML link around it."""
+    match = _LINK.search(raw)
+    return html.unescape(re.sub(r"<[^>]+>", "", match.group(1) if match else raw)).strip()
+
+
+def _norm(header: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", header.lower())
+
+
+def map_columns(columns: list[str]) -> tuple[str | None, dict[str, str], list[str]]:
+    """(model column, {benchmark: column}, problems) for one snapshot's header."""
+    model = next((c for c in columns if _norm(c) in ("model", "modelname", "name")), None)
+    mapping, problems = {}, []
+    for bench, (_, prefixes, _) in BENCHMARKS.items():
+        hits = [c for c in columns if _norm(c).startswith(prefixes)]
+        if len(hits) == 1:
+            mapping[bench] = hits[0]
+        else:
+            problems.append(f"{'no' if not hits else 'ambiguous'} column for {bench} in header {columns}")
+    return model, mapping, problems
+
+
+def _records(frame: pd.DataFrame, mapping: dict[str, str], rel: str, date: str, shots: dict[str, str]):
+    """Records and quarantine rows from a frame with ``model``, ``where`` (locator) and benchmark columns."""
+    records, quarantine = [], []
+    for bench, column in mapping.items():
+        values, reasons = parse_values(frame[column])
+        for model, where, raw, value, reason in zip(frame["model"], frame["where"], frame[column], values, reasons):
+            locator = f"{where}, {column}"
+            if not model or model.lower() == "baseline":
+                quarantine.append(bad_row(rel, locator, "not a model: empty name or the leaderboard's baseline row", model))
+            elif pd.notna(reason):
+                quarantine.append(bad_row(rel, locator, reason, raw))
+            else:
+                records.append({
+                    "source_record_id": record_id(rel, where, bench), "model_raw": model, "dataset_raw": bench,
+                    "dataset_config": shots[bench], "metric_raw": BENCHMARKS[bench][0], "value_raw": raw,
+                    "value": value, "higher_is_better": True, "source_file": rel, "source_version": date,
+                    "snapshot_date": f"{date[:4]}-{date[4:6]}-{date[6:]}",
+                })
+    return records, quarantine
+
+
+def _shots(column: str, bench: str) -> str:
+    match = re.search(r"(\d+)\s*-?\s*shot", column, re.I)
+    return f"{match.group(1)}-shot" if match else BENCHMARKS[bench][2]
+
+
+def read_snapshot_csv(path: Path, rel: str, date: str) -> tuple[list[dict], list[dict], set[str]]:
+    """One dated CSV → (records, quarantine rows, model ids seen)."""
+    df, quarantine = read_csv_bytes(path.read_bytes(), rel)
+    model_col, mapping, problems = map_columns([c for c in df.columns if c != "line"])
+    quarantine += [bad_row(rel, "line 1", problem, list(df.columns)) for problem in problems]
+    if model_col is None:
+        return [], quarantine + [bad_row(rel, "line 1", "no model column", list(df.columns))], set()
+    df["model"] = df[model_col].map(model_id)
+    df["where"] = "line " + df["line"].astype(str)
+    records, bad = _records(df, mapping, rel, date, {b: _shots(c, b) for b, c in mapping.items()})
+    return records, quarantine + bad, set(df["model"])
+
+
+def read_size_bucket(path: Path, rel: str, skip: set[str]) -> tuple[list[dict], list[dict], dict[str, str]]:
+    """A ``data/20231031/<size>.json`` list of [model, average, arc, hellaswag, mmlu, truthfulqa] rows."""
+    try:
+        rows = json.loads(path.read_bytes())
+    except ValueError as exc:
+        return [], [bad_row(rel, "file", f"not valid JSON: {exc}", path.read_bytes()[:300].decode("utf-8", "replace"))], {}
+    rows = rows if isinstance(rows, list) else [rows]
+    good, quarantine = [], []
+    for i, row in enumerate(rows):
+        if not (isinstance(row, list) and len(row) == 6 and isinstance(row[0], str)):
+            quarantine.append(bad_row(rel, f"[{i}]", "expected [model, average, arc, hellaswag, mmlu, truthfulqa]", row))
+        elif model_id(row[0]) not in skip:
+            good.append([model_id(row[0]), f"[{i}]", *("" if v is None else str(v) for v in row[2:])])
+    frame = pd.DataFrame(good, columns=["model", "where", *BENCHMARKS], dtype="string")
+    shots = {b: spec[2] for b, spec in BENCHMARKS.items()}
+    records, bad = _records(frame, {b: b for b in BENCHMARKS}, rel, BUCKET_DATE, shots)
+    return records, quarantine + bad, dict.fromkeys(frame["model"], path.stem)
+
+
+def read(snapshot_dir: Path) -> SourceBatch:
+    snapshot_dir = Path(snapshot_dir)
+    retrieved = now_iso()
+    records, quarantine, seen, buckets = [], [], {}, {}
+    for path in snapshot_files(snapshot_dir):
+        rel = path.relative_to(snapshot_dir).as_posix()
+        if path.suffix == ".csv":
+            recs, bad, models = read_snapshot_csv(path, rel, path.parent.name)
+            seen[path.parent.name] = models
+        else:
+            recs, bad, sizes = read_size_bucket(path, rel, seen.get(BUCKET_DATE, set()))
+            buckets.update(sizes)
+        records += recs
+        quarantine += bad
+    for rec in records:
+        rec["retrieved_at"] = retrieved
+    models = [{"model_raw": m, "organization": m.split("/")[0] if "/" in m else None,
+               "tags": json.dumps([f"size:{buckets[m]}"] if m in buckets else [])}
+              for m in sorted({r["model_raw"] for r in records})]
+    datasets = [{"dataset_raw": b, "description": d, "task_type": "multiple-choice question answering", "modality": "text"}
+                for b, d in DESCRIPTIONS.items()]
+    return SourceBatch.build(SOURCE, records, models, datasets, quarantine)

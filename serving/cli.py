@@ -1,0 +1,151 @@
+"""The `modellens` command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from orchestration import settings
+
+
+def _ranker(uri: str | None):
+    from training import registry
+
+    settings.ensure_home()
+    registry.configure(settings.mlflow_uri(), settings.mlflow_artifacts())
+    return registry.load_ranker(uri or registry.model_uri())
+
+
+def cmd_pipeline(args) -> int:
+    from orchestration.pipeline import run_pipeline
+
+    return 0 if run_pipeline(stages=args.stage) else 1
+
+
+def cmd_stats(args) -> int:
+    from serving.stats import benchmark_stats
+
+    stats = benchmark_stats(settings.warehouse_path(), settings.landing_dir())
+    if args.json:
+        print(json.dumps(stats, indent=2))
+    else:
+        for key, value in stats.items():
+            print(f"{key:>22}: {value}")
+    return 0
+
+
+def cmd_rank(args) -> int:
+    from serving.pyfunc import ranking_payload
+    from serving.queries import read_queries
+
+    queries = read_queries(Path(args.queries))
+    ranker = _ranker(args.model_uri)
+    output = Path(args.output)
+    partial = output.with_name(output.name + ".partial")
+    with open(partial, "w", encoding="utf-8") as handle:
+        for query in queries:
+            ranking = ranking_payload(ranker.rank(query, k=args.k))
+            handle.write(json.dumps({"query_id": query["query_id"], "ranking": ranking}) + "\n")
+    partial.replace(output)
+    print(f"ranked {len(queries)} queries → {output}", file=sys.stderr)
+    return 0
+
+
+def cmd_recommend(args) -> int:
+    from serving.recommend import format_table, recommend
+
+    result = recommend(_ranker(args.model_uri), args.description, task=args.task, metric=args.metric,
+                       modality=args.modality, k=args.k, warehouse=settings.warehouse_path())
+    print(json.dumps(result, indent=2) if args.json else format_table(result))
+    return 0
+
+
+def cmd_evaluate(args) -> int:
+    from training.evaluate import main as evaluate_main
+
+    return evaluate_main(args.rest)
+
+
+def cmd_request(args) -> int:
+    from serving.requests import add_request
+
+    path = add_request(settings.requests_dir(), args.name, description=args.description, task=args.task,
+                       metric=args.metric, modality=args.modality, candidates=args.candidates)
+    print(f"request written to {path}; the dataset_requests_sensor (or the next pipeline run) computes its pool")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from training import registry
+
+    settings.ensure_home()
+    registry.configure(settings.mlflow_uri(), settings.mlflow_artifacts())
+    print(f"champion is now version {registry.restore_previous_champion()}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="modellens", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("pipeline", help="materialize the whole asset graph in-process")
+    p.add_argument("--stage", action="append", choices=["ingest", "transform", "train", "serve"],
+                   help="run only these stages (repeatable); default: all")
+    p.set_defaults(func=cmd_pipeline)
+
+    p = sub.add_parser("stats", help="counts of the current benchmark")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("rank", help="batch ranking of a JSONL query file")
+    p.add_argument("--queries", required=True)
+    p.add_argument("--output", required=True)
+    p.add_argument("--model-uri")
+    p.add_argument("--k", type=int, default=10, help="catalogue size returned for queries without candidates")
+    p.set_defaults(func=cmd_rank)
+
+    p = sub.add_parser("recommend", help="a readable Top-K for a dataset description, with evidence")
+    p.add_argument("description")
+    p.add_argument("--task")
+    p.add_argument("--metric")
+    p.add_argument("--modality")
+    p.add_argument("--k", type=int, default=10)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--model-uri")
+    p.set_defaults(func=cmd_recommend)
+
+    p = sub.add_parser("evaluate", help="the evaluation protocol: ModelLens beside every baseline")
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("request", help="dataset requests")
+    req = p.add_subparsers(dest="action", required=True)
+    add = req.add_parser("add", help="register a new dataset for a Top-K pool")
+    add.add_argument("name")
+    add.add_argument("--description")
+    add.add_argument("--task")
+    add.add_argument("--metric")
+    add.add_argument("--modality")
+    add.add_argument("--candidates", nargs="+")
+    add.set_defaults(func=cmd_request)
+
+    p = sub.add_parser("restore-champion", help="give the champion alias back to the previous champion")
+    p.set_defaults(func=cmd_restore)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from serving.queries import QueryError
+
+    try:
+        return args.func(args)
+    except QueryError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,49 @@
+"""Top-K pools: the champion's best models for every benchmark dataset and every dataset request."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+POOL_COLUMNS = ["query_id", "dataset", "metric", "rank", "model", "score", "model_version", "kind"]
+
+
+def benchmark_queries(warehouse: Path) -> list[dict]:
+    """One query per dataset of the benchmark, on its most evaluated metric of known direction."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.sql(
+            """
+            select f.dataset_id, arg_max(f.metric_id, f.n) as metric_id, any_value(d.description) as description,
+                   any_value(d.task) as task, any_value(d.modality) as modality
+            from (select dataset_id, metric_id, count(*) as n from fct_evaluations
+                  where higher_is_better is not null group by all) as f
+            join dim_datasets as d using (dataset_id)
+            group by f.dataset_id
+            order by f.dataset_id
+            """
+        ).fetchall()
+    return [
+        {"query_id": ds, "dataset": ds, "metric": metric, "description": desc, "task": task, "modality": modality,
+         "higher_is_better": None, "candidates": None}
+        for ds, metric, desc, task, modality in rows
+    ]
+
+
+def compute_pools(ranker, queries: list[dict], k: int, model_version: str, kind: str) -> pd.DataFrame:
+    rows = []
+    for query in queries:
+        for position, (model, score) in enumerate(ranker.rank(query, k=k), start=1):
+            rows.append((query["query_id"], query["dataset"], query.get("metric"), position, model, float(score),
+                         model_version, kind))
+    return pd.DataFrame(rows, columns=POOL_COLUMNS)
+
+
+def write_pools(warehouse: Path, pools: pd.DataFrame) -> None:
+    """Replace the pools table in one transaction, so readers see the old pools or the new ones, never half."""
+    with duckdb.connect(str(warehouse)) as con:
+        con.register("new_pools", pools)
+        con.execute("begin transaction")
+        con.execute("create or replace table topk_pools as select * from new_pools")
+        con.execute("commit")

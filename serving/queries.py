@@ -1,0 +1,76 @@
+"""Ranking queries: validation with clear errors, before any output is written."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+OPTIONAL_TEXT = ("description", "task", "metric", "modality")
+
+
+class QueryError(ValueError):
+    """A query that cannot be ranked; the message names where it is."""
+
+
+def _is_missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def normalise_query(raw, where: str) -> dict:
+    """Check one query against the contract and return it with defaults filled in."""
+    if not isinstance(raw, dict):
+        raise QueryError(f"{where}: a query must be a JSON object, got {type(raw).__name__}")
+    query = {}
+    for key in ("query_id", "dataset"):
+        value = raw.get(key)
+        if _is_missing(value) or (isinstance(value, str) and not value.strip()):
+            raise QueryError(f"{where}: missing or empty field {key!r}")
+        if not isinstance(value, (str, int)) or isinstance(value, bool):
+            raise QueryError(f"{where}: field {key!r} must be a string")
+        query[key] = str(value)
+    for key in OPTIONAL_TEXT:
+        value = raw.get(key)
+        if not _is_missing(value) and not isinstance(value, str):
+            raise QueryError(f"{where}: field {key!r} must be a string")
+        query[key] = None if _is_missing(value) else value
+    hib = raw.get("higher_is_better")
+    if not _is_missing(hib) and not isinstance(hib, bool):
+        raise QueryError(f"{where}: field 'higher_is_better' must be true or false")
+    query["higher_is_better"] = None if _is_missing(hib) else hib
+    candidates = raw.get("candidates")
+    if _is_missing(candidates):
+        query["candidates"] = None
+    else:
+        candidates = list(candidates) if not isinstance(candidates, (str, dict)) and hasattr(candidates, "__iter__") else candidates
+        if not isinstance(candidates, list):
+            raise QueryError(f"{where}: 'candidates' must be a list of model ids")
+        if not candidates:
+            raise QueryError(f"{where}: 'candidates' is empty; omit it to rank the whole catalogue")
+        bad = [c for c in candidates if not isinstance(c, str) or not c.strip()]
+        if bad:
+            raise QueryError(f"{where}: every candidate must be a non-empty string, got {bad[0]!r}")
+        query["candidates"] = candidates
+    return query
+
+
+def read_queries(path: Path) -> list[dict]:
+    """Parse and validate a JSONL query file; the first bad line raises a QueryError naming it."""
+    queries = []
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                raw = json.loads(line)
+            except json.JSONDecodeError as err:
+                raise QueryError(f"{path}:{number}: not valid JSON ({err.msg})") from None
+            queries.append(normalise_query(raw, where=f"{path}:{number}"))
+    if not queries:
+        raise QueryError(f"{path}: no queries")
+    seen = set()
+    for query in queries:
+        if query["query_id"] in seen:
+            raise QueryError(f"{path}: duplicate query_id {query['query_id']!r}")
+        seen.add(query["query_id"])
+    return queries

@@ -1,0 +1,265 @@
+"""Baselines of the evaluation protocol, each ``fit(bench, train_rows)`` then ``score(test_rows) -> np.ndarray``.
+
+Scores are per test row (higher = better) and only compared within a list. ``fit`` sees the train rows only;
+``score`` reads the test rows' ids (model_id, list_id, dataset_id) and the side tables (bench.models,
+bench.datasets), never their values, so unseen models and datasets are handled honestly.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import torch
+from scipy import sparse
+
+from training.data import Benchmark
+from training.features import EmbedFn, TextEmbedder, dataset_text, model_text, params_from_name
+from training.splits import model_families
+
+
+def _meta(table: pd.DataFrame, key: str) -> dict:
+    return table.loc[key].to_dict() if key in table.index else {}
+
+
+def _cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    a = a / np.maximum(np.linalg.norm(a, axis=1, keepdims=True), 1e-12)
+    b = b / np.maximum(np.linalg.norm(b, axis=1, keepdims=True), 1e-12)
+    return a @ b.T
+
+
+class RandomBaseline:
+    """Uniform random scores (seeded)."""
+
+    name = "random"
+
+    def __init__(self, seed: int = 0):
+        self.seed = seed
+
+    def fit(self, bench: Benchmark, train_rows: pd.DataFrame) -> "RandomBaseline":
+        return self
+
+    def score(self, test_rows: pd.DataFrame) -> np.ndarray:
+        return np.random.default_rng(self.seed).random(len(test_rows))
+
+
+class PopularityBaseline:
+    """Number of train evaluations of the model (unseen models: 0)."""
+
+    name = "popularity"
+
+    def fit(self, bench: Benchmark, train_rows: pd.DataFrame) -> "PopularityBaseline":
+        self.counts = train_rows["model_id"].value_counts()
+        return self
+
+    def score(self, test_rows: pd.DataFrame) -> np.ndarray:
+        return test_rows["model_id"].map(self.counts).fillna(0).to_numpy(float)
+
+
+class GlobalStrengthBaseline:
+    """Mean train z-score of the model; an unseen model gets its family's mean train z, else the global mean."""
+
+    name = "global_strength"
+
+    def fit(self, bench: Benchmark, train_rows: pd.DataFrame) -> "GlobalStrengthBaseline":
+        self.bench = bench
+        self.strength = train_rows.groupby("model_id")["z_score"].mean()
+        families = model_families(bench, train_rows["model_id"])
+        self.family_strength = train_rows["z_score"].groupby(train_rows["model_id"].map(families).to_numpy()).mean()
+        self.global_mean = float(train_rows["z_score"].mean()) if len(train_rows) else 0.0
+        return self
+
+    def score(self, test_rows: pd.DataFrame) -> np.ndarray:
+        ids = test_rows["model_id"]
+        family = ids.map(model_families(self.bench, ids)).map(self.family_strength)
+        return ids.map(self.strength).fillna(family).fillna(self.global_mean).to_numpy(float)
+
+
+class SizePriorBaseline:
+    """log10(parameters), larger = better (dim_models.params, else a size in the name like '7b').
+
+    Unknown sizes get the median known size of the same list (else of the whole test set), i.e. a middle rank.
+    """
+
+    name = "size_prior"
+
+    def fit(self, bench: Benchmark, train_rows: pd.DataFrame) -> "SizePriorBaseline":
+        known = bench.models["params"] if "params" in bench.models.columns else pd.Series(dtype=float)
+        self.params = pd.to_numeric(known, errors="coerce").where(lambda p: p > 0)
+        return self
+
+    def score(self, test_rows: pd.DataFrame) -> np.ndarray:
+        ids = test_rows["model_id"]
+        params = ids.map(self.params).astype(float)
+        params = params.fillna(ids.map(params_from_name).astype(float))
+        logp = np.log10(params)
+        logp = logp.fillna(logp.groupby(test_rows["list_id"].to_numpy()).transform("median"))
+        return logp.fillna(logp.median() if logp.notna().any() else 0.0).to_numpy(float)
+
+
+class TextNNBaseline:
+    """Zero-shot text match: cosine(embedding of the model card/name text, embedding of the dataset text).
+
+    Texts come from training.features.model_text / dataset_text; embeddings from ``embed_fn`` (default: the
+    cached MiniLM embedder of training.features). Uses no evaluation values at all.
+    """
+
+    name = "text_nn"
+
+    def __init__(self, embed_fn: EmbedFn | None = None, cache_dir=None):
+        self.embedder = shared_embedder(embed_fn, cache_dir)
+
+    def fit(self, bench: Benchmark, train_rows: pd.DataFrame) -> "TextNNBaseline":
+        self.bench = bench
+        return self
+
+    def score(self, test_rows: pd.DataFrame) -> np.ndarray:
+        models = pd.unique(test_rows["model_id"].to_numpy())
+        datasets = pd.unique(test_rows["dataset_id"].to_numpy())
+        m_vec = self.embedder([model_text(m, _meta(self.bench.models, m)) for m in models])
+        d_vec = self.embedder([dataset_text(d, _meta(self.bench.datasets, d)) for d in datasets])
+        sims = _cosine(m_vec, d_vec)
+        rows = pd.Index(models).get_indexer(test_rows["model_id"])
+        cols = pd.Index(datasets).get_indexer(test_rows["dataset_id"])
+        return sims[rows, cols].astype(float)
+
+
+class DatasetKNNBaseline:
+    """Average a model's z-scores over the k train lists most similar to the test list that contain the model.
+
+    Similarity of a test list to a train list: for a list with train entries (a seen list), the shrunk cosine of
+    the two lists' z-scores over their common models (n_common / (n_common + 5) * cos, at least 2 common models);
+    otherwise, and for train lists without such overlap, the cosine of the dataset texts (ranked after every
+    overlap-based neighbour). A model with no train list falls back to GlobalStrengthBaseline.
+    """
+
+    name = "dataset_knn"
+
+    def __init__(self, k: int = 5, embed_fn: EmbedFn | None = None, cache_dir=None, use_text: bool = True):
+        self.k = k
+        self.embedder = shared_embedder(embed_fn, cache_dir) if use_text else None
+
+    def fit(self, bench: Benchmark, train_rows: pd.DataFrame) -> "DatasetKNNBaseline":
+        self.bench = bench
+        self.fallback = GlobalStrengthBaseline().fit(bench, train_rows)
+        self.lists = pd.Index(pd.unique(train_rows["list_id"].to_numpy()))
+        self.models = pd.Index(pd.unique(train_rows["model_id"].to_numpy()))
+        r = self.lists.get_indexer(train_rows["list_id"])
+        c = self.models.get_indexer(train_rows["model_id"])
+        z = train_rows["z_score"].to_numpy(float)
+        shape = (len(self.lists), len(self.models))
+        self.Z = sparse.csr_matrix((z, (r, c)), shape=shape)
+        self.Z2 = self.Z.multiply(self.Z).tocsr()
+        self.ind = sparse.csr_matrix((np.ones_like(z), (r, c)), shape=shape)
+        order = np.argsort(c, kind="stable")  # model -> its train lists and z-scores, CSR-style
+        self.model_ptr = np.concatenate([[0], np.cumsum(np.bincount(c, minlength=len(self.models)))])
+        self.model_lists, self.model_z = r[order], z[order]
+        list_dataset = train_rows.drop_duplicates("list_id").set_index("list_id")["dataset_id"]
+        self.list_text_vec = self._dataset_vectors(list_dataset.reindex(self.lists).to_numpy())
+        return self
+
+    def _dataset_vectors(self, dataset_ids) -> np.ndarray | None:
+        if self.embedder is None:
+            return None
+        unique = pd.unique(np.asarray(dataset_ids))
+        vecs = self.embedder([dataset_text(d, _meta(self.bench.datasets, d)) for d in unique])
+        return vecs[pd.Index(unique).get_indexer(dataset_ids)]
+
+    def _similarities(self, list_id: str, text_vec: np.ndarray | None) -> np.ndarray:
+        sims = np.zeros(len(self.lists)) if text_vec is None else _cosine(text_vec[None], self.list_text_vec)[0]
+        sims = sims - 3.0  # text-only neighbours rank after every overlap-based one
+        row = self.lists.get_loc(list_id) if list_id in self.lists else None
+        if row is not None:
+            z_l = self.Z.getrow(row).toarray().ravel()
+            in_l = self.ind.getrow(row).toarray().ravel()
+            n_common = self.ind @ in_l
+            norm = np.sqrt((self.ind @ z_l**2) * (self.Z2 @ in_l))
+            cos = np.divide(self.Z @ z_l, norm, out=np.zeros(len(self.lists)), where=norm > 0)
+            overlap = n_common >= 2
+            sims[overlap] = (n_common / (n_common + 5.0) * cos)[overlap]
+            sims[row] = -np.inf
+        return sims
+
+    def score(self, test_rows: pd.DataFrame) -> np.ndarray:
+        out = self.fallback.score(test_rows).copy()
+        list_dataset = test_rows.drop_duplicates("list_id").set_index("list_id")["dataset_id"]
+        text_vecs = self._dataset_vectors(list_dataset.to_numpy())
+        model_idx = self.models.get_indexer(test_rows["model_id"])
+        list_ids = test_rows["list_id"].to_numpy()
+        for i, list_id in enumerate(list_dataset.index):
+            sims = self._similarities(list_id, None if text_vecs is None else text_vecs[i])
+            for p in np.flatnonzero((list_ids == list_id) & (model_idx >= 0)):
+                lo, hi = self.model_ptr[model_idx[p]], self.model_ptr[model_idx[p] + 1]
+                lists, z = self.model_lists[lo:hi], self.model_z[lo:hi]
+                best = np.argsort(-sims[lists], kind="stable")[: self.k]
+                best = best[np.isfinite(sims[lists][best])]
+                if len(best):
+                    out[p] = float(z[best].mean())
+        return out
+
+
+class MatrixFactorizationBaseline:
+    """z(model, list) ~ b_model + u_model . v_list, fit by full-batch Adam on train rows (MSE + L2).
+
+    Seen models on seen lists only: a pair with an unseen model or an unseen list gets the
+    GlobalStrengthBaseline score instead (family mean / global mean for unseen models).
+    """
+
+    name = "matrix_factorization"
+
+    def __init__(self, dim: int = 16, epochs: int = 300, lr: float = 0.05, l2: float = 1e-3, seed: int = 0):
+        self.dim, self.epochs, self.lr, self.l2, self.seed = dim, epochs, lr, l2, seed
+
+    def fit(self, bench: Benchmark, train_rows: pd.DataFrame) -> "MatrixFactorizationBaseline":
+        self.fallback = GlobalStrengthBaseline().fit(bench, train_rows)
+        self.models = pd.Index(pd.unique(train_rows["model_id"].to_numpy()))
+        self.lists = pd.Index(pd.unique(train_rows["list_id"].to_numpy()))
+        m = torch.as_tensor(self.models.get_indexer(train_rows["model_id"]))
+        l = torch.as_tensor(self.lists.get_indexer(train_rows["list_id"]))
+        z = torch.as_tensor(train_rows["z_score"].to_numpy(np.float32))
+        gen = torch.Generator().manual_seed(self.seed)
+        self.U = (0.1 * torch.randn(len(self.models), self.dim, generator=gen)).requires_grad_()
+        self.V = (0.1 * torch.randn(len(self.lists), self.dim, generator=gen)).requires_grad_()
+        self.b = torch.zeros(len(self.models), requires_grad=True)
+        opt = torch.optim.Adam([self.U, self.V, self.b], lr=self.lr)
+        for _ in range(self.epochs):
+            opt.zero_grad()
+            u, v = self.U[m], self.V[l]
+            pred = self.b[m] + (u * v).sum(1)
+            loss = ((pred - z) ** 2).mean() + self.l2 * ((u**2).sum(1) + (v**2).sum(1)).mean()
+            loss.backward()
+            opt.step()
+        return self
+
+    def score(self, test_rows: pd.DataFrame) -> np.ndarray:
+        out = self.fallback.score(test_rows).copy()
+        m = self.models.get_indexer(test_rows["model_id"])
+        l = self.lists.get_indexer(test_rows["list_id"])
+        seen = (m >= 0) & (l >= 0)
+        if seen.any():
+            with torch.no_grad():
+                mi, li = torch.as_tensor(m[seen]), torch.as_tensor(l[seen])
+                out[seen] = (self.b[mi] + (self.U[mi] * self.V[li]).sum(1)).numpy()
+        return out
+
+
+def shared_embedder(embed_fn=None, cache_dir=None) -> TextEmbedder:
+    """``embed_fn`` itself if it already is a (caching) TextEmbedder, else one wrapping it."""
+    return embed_fn if isinstance(embed_fn, TextEmbedder) else TextEmbedder(embed_fn, cache_dir)
+
+
+_FACTORIES = {
+    "random": lambda seed, embedder: RandomBaseline(seed),
+    "popularity": lambda seed, embedder: PopularityBaseline(),
+    "global_strength": lambda seed, embedder: GlobalStrengthBaseline(),
+    "size_prior": lambda seed, embedder: SizePriorBaseline(),
+    "text_nn": lambda seed, embedder: TextNNBaseline(embedder),
+    "dataset_knn": lambda seed, embedder: DatasetKNNBaseline(embed_fn=embedder),
+    "matrix_factorization": lambda seed, embedder: MatrixFactorizationBaseline(seed=seed),
+}
+BASELINE_NAMES = tuple(_FACTORIES)
+
+
+def make_baselines(names=None, seed: int = 0, embed_fn: EmbedFn | None = None, cache_dir=None) -> dict[str, object]:
+    """Fresh baselines keyed by name (default: all of BASELINE_NAMES); the text ones share one cached embedder."""
+    embedder = shared_embedder(embed_fn, cache_dir)
+    return {name: _FACTORIES[name](seed, embedder) for name in (names or BASELINE_NAMES)}

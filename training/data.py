@@ -1,0 +1,53 @@
+"""Load the benchmark marts from the DuckDB warehouse into frames the trainer and the evaluation use."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+EVAL_COLUMNS = ["model_id", "dataset_id", "metric_id", "list_id", "value", "higher_is_better", "signed_value", "z_score"]
+
+
+@dataclass
+class Benchmark:
+    """Evaluations with a known direction, plus the dimension tables that carry cold-start side information.
+
+    ``evals`` columns: EVAL_COLUMNS. ``models`` is indexed by model_id, ``datasets`` by dataset_id, ``metrics``
+    by metric_id (see the marts contract in dbt_project/models/marts/_marts.yml).
+    """
+
+    evals: pd.DataFrame
+    models: pd.DataFrame
+    datasets: pd.DataFrame
+    metrics: pd.DataFrame
+    excluded_unknown_direction: int = 0
+
+    @classmethod
+    def from_frames(cls, evals, models, datasets, metrics, excluded_unknown_direction=0) -> "Benchmark":
+        known = evals[evals["higher_is_better"].notna()].reset_index(drop=True)
+        return cls(
+            evals=known,
+            models=models.set_index("model_id") if "model_id" in models.columns else models,
+            datasets=datasets.set_index("dataset_id") if "dataset_id" in datasets.columns else datasets,
+            metrics=metrics.set_index("metric_id") if "metric_id" in metrics.columns else metrics,
+            excluded_unknown_direction=excluded_unknown_direction + int(evals["higher_is_better"].isna().sum()),
+        )
+
+    def fingerprint(self) -> str:
+        """Content hash of the evaluations, for lineage (MLflow ``log_input``) and promotion."""
+        hashed = pd.util.hash_pandas_object(self.evals[["model_id", "list_id", "value"]], index=False)
+        return hashlib.sha256(hashed.values.tobytes()).hexdigest()[:16]
+
+
+def load_benchmark(warehouse: str | Path) -> Benchmark:
+    """Read fct_evaluations and the dims from the warehouse (read-only)."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        evals = con.sql(f"select {', '.join(EVAL_COLUMNS)} from fct_evaluations").df()
+        models = con.sql("select * from dim_models").df()
+        datasets = con.sql("select * from dim_datasets").df()
+        metrics = con.sql("select * from dim_metrics").df()
+    return Benchmark.from_frames(evals, models, datasets, metrics)

@@ -1,0 +1,128 @@
+"""MLflow: log a trained ranker as a pyfunc, register it as `modellens`, and move the aliases."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import mlflow
+import pandas as pd
+from mlflow import MlflowClient
+from mlflow.exceptions import MlflowException
+from mlflow.models import infer_signature
+
+MODEL_NAME = "modellens"
+CHAMPION, CHALLENGER, PREVIOUS = "champion", "challenger", "previous_champion"
+PACKAGE_ROOT = Path(__file__).resolve().parents[1]
+
+INPUT_EXAMPLE = pd.DataFrame(
+    [
+        {
+            "query_id": "q1",
+            "dataset": "mteb/stsbenchmark",
+            "description": "Semantic textual similarity of English sentence pairs",
+            "task": "sts",
+            "metric": "cosine_spearman",
+            "higher_is_better": True,
+            "modality": "text",
+            "candidates": ["sentence-transformers/all-MiniLM-L6-v2", "my-org/never-seen-model"],
+        }
+    ]
+)
+
+
+def configure(tracking_uri: str, artifact_root: Path) -> str:
+    """Point MLflow at the local sqlite store; create the experiment with its artifact root once."""
+    mlflow.set_tracking_uri(tracking_uri)
+    mlflow.set_registry_uri(tracking_uri)
+    name = "modellens"
+    if mlflow.get_experiment_by_name(name) is None:
+        mlflow.create_experiment(name, artifact_location=artifact_root.as_uri())
+    mlflow.set_experiment(name)
+    return name
+
+
+@dataclass
+class Registered:
+    run_id: str
+    version: str
+
+
+def log_and_register(ranker, params: dict, metrics: dict, evals: pd.DataFrame, fingerprint: str) -> Registered:
+    """One MLflow run: params, metrics, the data it learnt from (log_input), the pyfunc; then a new version."""
+    from serving.pyfunc import RANKER_ARTIFACT, ModelLensPyfunc
+
+    with mlflow.start_run() as run, tempfile.TemporaryDirectory() as tmp:
+        mlflow.log_params(params)
+        mlflow.log_metrics({k: float(v) for k, v in metrics.items()})
+        mlflow.set_tags({"data_fingerprint": fingerprint})
+        summary = evals.groupby("list_id").size().rename("n_models").reset_index()
+        mlflow.log_input(
+            mlflow.data.from_pandas(summary, name="fct_evaluations", digest=fingerprint), context="training"
+        )
+        ranker_dir = Path(tmp) / RANKER_ARTIFACT
+        ranker.save(ranker_dir)
+        example_output = ModelLensPyfunc.for_ranker(ranker).predict(None, INPUT_EXAMPLE, {"k": 10})
+        info = mlflow.pyfunc.log_model(
+            name="model",
+            python_model=ModelLensPyfunc(),
+            artifacts={RANKER_ARTIFACT: str(ranker_dir)},
+            code_paths=[str(PACKAGE_ROOT / "training"), str(PACKAGE_ROOT / "serving")],
+            signature=infer_signature(INPUT_EXAMPLE, example_output, params={"k": 10}),
+            input_example=INPUT_EXAMPLE,
+            registered_model_name=MODEL_NAME,
+        )
+    version = str(info.registered_model_version)
+    MlflowClient().set_model_version_tag(MODEL_NAME, version, "data_fingerprint", fingerprint)
+    return Registered(run.info.run_id, version)
+
+
+def alias_version(alias: str) -> str | None:
+    try:
+        return str(MlflowClient().get_model_version_by_alias(MODEL_NAME, alias).version)
+    except MlflowException:
+        return None
+
+
+def version_tag(version: str, key: str) -> str | None:
+    return MlflowClient().get_model_version(MODEL_NAME, version).tags.get(key)
+
+
+def latest_version() -> str | None:
+    versions = MlflowClient().search_model_versions(f"name='{MODEL_NAME}'")
+    return max((v.version for v in versions), key=int, default=None)
+
+
+def model_uri(alias: str = CHAMPION) -> str:
+    return f"models:/{MODEL_NAME}@{alias}"
+
+
+def set_champion(version: str) -> None:
+    """Make `version` the champion; the one it replaces keeps the `previous_champion` alias."""
+    client = MlflowClient()
+    current = alias_version(CHAMPION)
+    if current is not None and current != version:
+        client.set_registered_model_alias(MODEL_NAME, PREVIOUS, current)
+    client.set_registered_model_alias(MODEL_NAME, CHAMPION, version)
+
+
+def set_challenger(version: str) -> None:
+    MlflowClient().set_registered_model_alias(MODEL_NAME, CHALLENGER, version)
+
+
+def restore_previous_champion() -> str:
+    """Swap back to the previous champion (the operator's undo)."""
+    previous = alias_version(PREVIOUS)
+    if previous is None:
+        raise RuntimeError("no previous champion to restore")
+    set_champion(previous)
+    return previous
+
+
+def load_ranker(uri: str):
+    """The Ranker inside a registered pyfunc (e.g. ``models:/modellens@champion``), without the wrapper."""
+    from training.ranker import Ranker
+
+    local = Path(mlflow.artifacts.download_artifacts(artifact_uri=uri))
+    return Ranker.load(local / "artifacts" / "ranker")

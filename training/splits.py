@@ -1,0 +1,136 @@
+"""Train/test splits of the evaluation protocol over ``bench.evals`` rows.
+
+Each split is ``split(bench, seed, test_frac) -> (train_rows, test_rows)``; both are row subsets of
+``bench.evals`` (original index kept). Group splits hold out whole groups (datasets, base-model groups, families)
+in a seeded random order until about ``test_frac`` of the rows are held out, so no group is on both sides.
+Test lists with fewer than two models are dropped later, at scoring (training.metrics.scorable_lists).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from training.data import Benchmark
+from training.features import family_of
+
+Split = Callable[[Benchmark, int, float], tuple[pd.DataFrame, pd.DataFrame]]
+
+# Packaging/quantisation suffixes: a re-packaged model follows its parent ("thebloke/llama-2-7b-gguf" -> "llama-2-7b").
+_VARIANT_SUFFIX = re.compile(
+    r"([-_.](gguf|ggml|gptq|awq|exl2|mlx|onnx|openvino|hf|fp16|bf16|fp32|int4|int8|\d+bit|\d+bpw|"
+    r"q\d(_k)?(_[msl0-9])*|sharded|safetensors))+$"
+)
+
+
+# A timm-style pretrained tag ("resnet50.a1_in1k"); "llama-3.1-8b" or "v0.1" are untouched (digit after the dot).
+_WEIGHTS_TAG = re.compile(r"\.[a-z][a-z0-9_]*$")
+
+
+def _root_name(model_id: str) -> str:
+    """Name part of an id without the organisation, '::pretrained' / '.pretrained' tags and packaging suffixes."""
+    name = model_id.split("::", 1)[0].rsplit("/", 1)[-1]
+    return _WEIGHTS_TAG.sub("", _VARIANT_SUFFIX.sub("", name)) or name
+
+
+def _column(bench: Benchmark, name: str) -> pd.Series:
+    """A dim_models column as a model_id -> lower-case str series, missing and blank values dropped."""
+    if name not in bench.models.columns:
+        return pd.Series(dtype=object)
+    col = bench.models[name]
+    return col[col.notna() & (col.astype(str).str.strip() != "")].astype(str).str.lower()
+
+
+def _roots(bench: Benchmark, model_ids=None) -> pd.Series:
+    """Root of each model's dim_models.base_model chain (the model itself when it has no base model)."""
+    ids = pd.Index(bench.evals["model_id"].unique() if model_ids is None else pd.unique(np.asarray(model_ids)))
+    base = _column(bench, "base_model").to_dict()
+    roots = {}
+    for mid in ids:
+        root, seen = mid, {mid}
+        while root in base and base[root] not in seen:
+            root = base[root]
+            seen.add(root)
+        roots[mid] = root
+    return pd.Series(roots, dtype=object).reindex(ids)
+
+
+def model_groups(bench: Benchmark, model_ids=None) -> pd.Series:
+    """Base-model group of each model: the name of its base-model root (see :func:`_root_name`).
+
+    Variants (fine-tunes via base_model; quantised/re-packaged copies via their name) share a group, so an
+    unseen-models split can never put a parent on one side and its variant on the other.
+    """
+    return _roots(bench, model_ids).map(_root_name).astype(object)
+
+
+def model_families(bench: Benchmark, model_ids=None) -> pd.Series:
+    """Family of each model's base-model root: training.features.family_of (dim_models.family, else name token).
+
+    Taken at the root so fine-tunes follow their parent's family; same definition as the ranker's family feature.
+    """
+    family = _column(bench, "family").to_dict()
+    roots = _roots(bench, model_ids)
+    return pd.Series({mid: family_of(root, family.get(root) or family.get(mid)) for mid, root in roots.items()},
+                     dtype=object).reindex(roots.index)
+
+
+def _hold_out(keys: pd.Series, seed: int, frac: float) -> np.ndarray:
+    """Row mask of whole groups (``keys`` per row), taken in a seeded random order until ``frac`` of rows."""
+    sizes = keys.value_counts().sort_index()
+    order = np.random.default_rng(seed).permutation(len(sizes))
+    cumulative = sizes.iloc[order].cumsum().to_numpy()
+    n_groups = int(np.searchsorted(cumulative, frac * len(keys))) + 1
+    chosen = set(sizes.index[order[: min(n_groups, len(sizes) - 1)]])
+    return keys.isin(chosen).to_numpy()
+
+
+def _model_keys(bench: Benchmark, groups: pd.Series) -> pd.Series:
+    return bench.evals["model_id"].map(groups).astype(object)
+
+
+def completion_split(bench: Benchmark, seed: int = 0, test_frac: float = 0.2):
+    """Random entries: a random ``test_frac`` of (model, list) rows is held out; models and lists stay seen."""
+    test = np.random.default_rng(seed).random(len(bench.evals)) < test_frac
+    return bench.evals[~test], bench.evals[test]
+
+
+def unseen_datasets_split(bench: Benchmark, seed: int = 0, test_frac: float = 0.2):
+    """Whole datasets (all their metrics, hence all their lists) held out."""
+    test = _hold_out(bench.evals["dataset_id"].astype(object), seed, test_frac)
+    return bench.evals[~test], bench.evals[test]
+
+
+def unseen_models_split(bench: Benchmark, seed: int = 0, test_frac: float = 0.2):
+    """Whole base-model groups (see :func:`model_groups`) held out; every list may appear on both sides."""
+    test = _hold_out(_model_keys(bench, model_groups(bench)), seed, test_frac)
+    return bench.evals[~test], bench.evals[test]
+
+
+def both_unseen_split(bench: Benchmark, seed: int = 0, test_frac: float = 0.2):
+    """Base-model groups and datasets both held out (each about ``test_frac`` of rows, independently).
+
+    Test rows: held-out model on a held-out dataset. Train rows: neither held out. Rows with exactly one side
+    held out are used by neither, so every test model and every test dataset is unknown to training.
+    """
+    models = _hold_out(_model_keys(bench, model_groups(bench)), seed, test_frac)
+    datasets = _hold_out(bench.evals["dataset_id"].astype(object), seed + 7919, test_frac)
+    return bench.evals[~models & ~datasets], bench.evals[models & datasets]
+
+
+def family_holdout_split(bench: Benchmark, seed: int = 0, test_frac: float = 0.2):
+    """Whole model families (see :func:`model_families`) held out."""
+    test = _hold_out(_model_keys(bench, model_families(bench)), seed, test_frac)
+    return bench.evals[~test], bench.evals[test]
+
+
+SPLITS: dict[str, Split] = {
+    "completion": completion_split,
+    "unseen_datasets": unseen_datasets_split,
+    "unseen_models": unseen_models_split,
+    "both_unseen": both_unseen_split,
+    "family_holdout": family_holdout_split,
+}

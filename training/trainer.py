@@ -1,0 +1,224 @@
+"""Train the two-tower ranker on a Benchmark: sampled lists per step, capped list length, early stopping on a
+validation NDCG@10, and a wall-clock budget."""
+
+from __future__ import annotations
+
+import copy
+import logging
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+
+from training.data import Benchmark
+from training.features import EmbedFn, TextEmbedder, build_catalogue, padded_token_matrix
+from training.model import Sizes, TwoTowerRanker
+from training.ranker import Ranker
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class TrainConfig:
+    seed: int = 0
+    epochs: int = 40
+    lr: float = 3e-3
+    weight_decay: float = 1e-5
+    dim: int = 64
+    dropout: float = 0.1
+    lists_per_batch: int = 64
+    items_per_list: int = 64  # cap: up to this many items sampled per list per step
+    unk_prob: float = 0.1
+    listmle_weight: float = 0.5
+    bpr_weight: float = 1.0
+    mse_weight: float = 0.1
+    patience: int = 4  # epochs without validation improvement before stopping
+    max_minutes: float = 12.0  # wall-clock budget for the whole call (embeddings included)
+    valid_fraction: float = 0.05  # lists held out internally when no ``valid`` rows are given
+    threads: int = 2
+
+
+def per_list_z(frame: pd.DataFrame, column: str = "signed_value") -> np.ndarray:
+    """z-score of ``column`` within each list_id (0 where a list's std is 0 or undefined)."""
+    grouped = frame.groupby("list_id")[column]
+    std = grouped.transform("std", ddof=0).to_numpy(dtype=float)
+    centred = frame[column].to_numpy(dtype=float) - grouped.transform("mean").to_numpy(dtype=float)
+    return np.where(std > 1e-12, centred / np.where(std > 1e-12, std, 1.0), 0.0)
+
+
+def ndcg_at_k(scores: np.ndarray, values: np.ndarray, k: int = 10) -> float:
+    """NDCG@k with min-max scaled graded gains 2^rel - 1 (rel in [0, 1]) of one list."""
+    span = values.max() - values.min()
+    if span <= 0:
+        return 1.0
+    gains = 2.0 ** ((values - values.min()) / span) - 1.0
+    discount = 1.0 / np.log2(np.arange(2, min(k, len(values)) + 2))
+    dcg = (gains[np.argsort(-scores, kind="stable")[:k]] * discount).sum()
+    ideal = (np.sort(gains)[::-1][:k] * discount).sum()
+    return float(dcg / ideal) if ideal > 0 else 1.0
+
+
+class _Lists:
+    """Rows grouped by catalogue list index: contiguous segments of model rows and targets."""
+
+    def __init__(self, list_rows: np.ndarray, model_rows: np.ndarray, target: np.ndarray, min_size: int):
+        order = np.argsort(list_rows, kind="stable")
+        self.list_rows, self.model_rows, self.target = list_rows[order], model_rows[order], target[order]
+        starts = np.flatnonzero(np.r_[True, self.list_rows[1:] != self.list_rows[:-1]]) if len(order) else []
+        bounds = np.r_[starts, len(order)].astype(np.int64)
+        sizes = np.diff(bounds)
+        keep = sizes >= min_size
+        self.start, self.size = bounds[:-1][keep], sizes[keep]
+        self.ids = self.list_rows[self.start] if len(order) else np.zeros(0, np.int64)
+
+    def __len__(self) -> int:
+        return len(self.start)
+
+
+def _batch(lists: _Lists, chosen: np.ndarray, cap: int, rng: np.random.Generator) -> dict:
+    width = int(min(cap, lists.size[chosen].max()))
+    models = np.zeros((len(chosen), width), dtype=np.int64)
+    z = np.zeros((len(chosen), width), dtype=np.float32)
+    mask = np.zeros((len(chosen), width), dtype=bool)
+    for b, j in enumerate(chosen):
+        start, n = lists.start[j], lists.size[j]
+        pick = start + (rng.permutation(n)[:cap] if n > cap else np.arange(n))
+        models[b, : len(pick)] = lists.model_rows[pick]
+        z[b, : len(pick)] = lists.target[pick]
+        mask[b, : len(pick)] = True
+    return {"lists": torch.from_numpy(lists.ids[chosen].astype(np.int64)), "models": torch.from_numpy(models),
+            "mask": torch.from_numpy(mask), "z": torch.from_numpy(z)}
+
+
+def _split_valid(train: pd.DataFrame, fraction: float, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
+    counts = train.groupby("list_id").size()
+    eligible = counts.index[counts >= 2].to_numpy()
+    n_valid = max(1, int(round(fraction * len(eligible)))) if len(eligible) >= 2 else 0
+    held = set(rng.choice(eligible, n_valid, replace=False)) if n_valid else set()
+    is_valid = train["list_id"].isin(held).to_numpy()
+    return train[~is_valid], train[is_valid]
+
+
+def _validate(module: TwoTowerRanker, valid: _Lists) -> float:
+    if not len(valid):
+        return float("nan")
+    module.eval()
+    with torch.no_grad():
+        model_vec = module.model_vectors()
+        list_idx = torch.from_numpy(valid.ids.astype(np.int64))
+        list_vec = module.list_vectors(list_idx)
+        tasks = module.list_tasks(list_idx)
+        per_row_list = np.repeat(np.arange(len(valid)), valid.size)
+        rows = np.concatenate([np.arange(s, s + n) for s, n in zip(valid.start, valid.size)])
+        m = torch.from_numpy(valid.model_rows[rows])
+        scores = module.combine(model_vec[m], list_vec[per_row_list], module.m_size[m],
+                                tasks[per_row_list]).numpy()
+    module.train()
+    bounds = np.r_[0, np.cumsum(valid.size)]
+    targets = valid.target[rows]
+    return float(np.mean([ndcg_at_k(scores[a:b], targets[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]))
+
+
+def train_ranker(bench: Benchmark, config: TrainConfig | None = None, train: pd.DataFrame | None = None,
+                 valid: pd.DataFrame | None = None, cache_dir: str | Path | None = None,
+                 embed_fn: EmbedFn | None = None) -> Ranker:
+    """Fit the ranker on ``train`` rows of ``bench.evals`` (default: all), early-stopping on ``valid`` rows (default:
+    5% of the training lists held out). Text embeddings are cached in ``cache_dir``; ``embed_fn`` replaces MiniLM."""
+    config = config or TrainConfig()
+    t0 = time.monotonic()
+    deadline = t0 + 60 * config.max_minutes
+    torch.set_num_threads(config.threads)
+    torch.manual_seed(config.seed)
+    rng = np.random.default_rng(config.seed)
+    train = bench.evals if train is None else train
+    train = train[train["signed_value"].notna()]
+    if valid is None:
+        train, valid = _split_valid(train, config.valid_fraction, rng)
+    train = train.assign(z=per_list_z(train))
+
+    catalogue = build_catalogue(bench, train)
+    embedder = TextEmbedder(embed_fn, cache_dir)
+    model_text = embedder(catalogue.model_texts)
+    dataset_text = embedder(catalogue.dataset_texts)
+    t_embed = time.monotonic() - t0
+    vocabs, cat = catalogue.vocabs, catalogue
+    sizes = Sizes(n_model_ids=len(vocabs["model_id"]), n_families=len(vocabs["family"]),
+                  n_dataset_ids=len(vocabs["dataset_id"]), n_list_ids=len(vocabs["list_id"]),
+                  n_tasks=len(vocabs["task"]), n_modalities=len(vocabs["modality"]), n_metrics=len(vocabs["metric"]),
+                  n_models=len(cat.models), n_datasets=len(cat.datasets), n_lists=len(cat.lists),
+                  text_dim=int(model_text.shape[1]))
+    module_kwargs = dict(dim=config.dim, dropout=config.dropout, unk_prob=config.unk_prob,
+                         listmle_weight=config.listmle_weight, bpr_weight=config.bpr_weight,
+                         mse_weight=config.mse_weight)
+    module = TwoTowerRanker(sizes, **module_kwargs)
+    _fill_buffers(module, catalogue, model_text, dataset_text)
+
+    model_row = pd.Series(np.arange(len(cat.models)), index=cat.models["model_id"])
+    list_row = pd.Series(np.arange(len(cat.lists)), index=cat.lists["list_id"])
+
+    def group(frame: pd.DataFrame, column: str) -> _Lists:
+        frame = frame[frame["list_id"].isin(list_row.index) & frame["model_id"].isin(model_row.index)]
+        return _Lists(list_row[frame["list_id"]].to_numpy(), model_row[frame["model_id"]].to_numpy(),
+                      frame[column].to_numpy(dtype=np.float32), min_size=2)
+
+    train_lists = group(train, "z")
+    valid_lists = group(valid[valid["signed_value"].notna()], "signed_value")
+
+    optimizer = torch.optim.Adam(module.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+    best, best_state, stale, history = -np.inf, None, 0, []
+    module.train()
+    steps_per_epoch = max(1, int(np.ceil(len(train_lists) / config.lists_per_batch)))
+    epoch = 0
+    for epoch in range(1, config.epochs + 1):
+        perm = rng.permutation(len(train_lists))
+        losses = []
+        for step in range(steps_per_epoch):
+            chosen = perm[step * config.lists_per_batch : (step + 1) * config.lists_per_batch]
+            if not len(chosen):
+                continue
+            loss = module.calculate_loss(_batch(train_lists, chosen, config.items_per_list, rng))
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            losses.append(float(loss))
+            if time.monotonic() > deadline:
+                break
+        score = _validate(module, valid_lists)
+        history.append({"epoch": epoch, "loss": float(np.mean(losses)) if losses else float("nan"),
+                        "valid_ndcg10": score})
+        log.info("epoch %d loss %.4f valid ndcg@10 %.4f", epoch, history[-1]["loss"], score)
+        if np.isnan(score) or score > best + 1e-4:
+            best, best_state, stale = score, copy.deepcopy(module.state_dict()), 0
+        else:
+            stale += 1
+        if stale >= config.patience or time.monotonic() > deadline:
+            break
+    if best_state is not None:
+        module.load_state_dict(best_state)
+    meta = {
+        "sizes": sizes.to_dict(), "module": module_kwargs, "config": asdict(config), "embedder": embedder.tag,
+        "fingerprint": bench.fingerprint(), "history": history,
+        "stats": {"train_rows": int(len(train)), "train_lists": len(train_lists), "valid_lists": len(valid_lists),
+                  "epochs": epoch, "best_valid_ndcg10": None if not np.isfinite(best) else float(best),
+                  "embed_seconds": round(t_embed, 1), "seconds": round(time.monotonic() - t0, 1)},
+    }
+    return Ranker(module, catalogue, meta, embed_fn)
+
+
+def _fill_buffers(module: TwoTowerRanker, cat, model_text: np.ndarray, dataset_text: np.ndarray) -> None:
+    with torch.no_grad():
+        module.m_id.copy_(torch.from_numpy(cat.models["id_idx"].to_numpy(np.int64)))
+        module.m_tokens.copy_(torch.from_numpy(padded_token_matrix(cat.models["model_id"].tolist())))
+        module.m_text.copy_(torch.from_numpy(model_text))
+        module.m_size.copy_(torch.from_numpy(cat.models["size"].to_numpy(np.int64)))
+        module.m_family.copy_(torch.from_numpy(cat.models["family_idx"].to_numpy(np.int64)))
+        module.d_id.copy_(torch.from_numpy(cat.datasets["id_idx"].to_numpy(np.int64)))
+        module.d_text.copy_(torch.from_numpy(dataset_text))
+        module.d_task.copy_(torch.from_numpy(cat.datasets["task_idx"].to_numpy(np.int64)))
+        module.d_modality.copy_(torch.from_numpy(cat.datasets["modality_idx"].to_numpy(np.int64)))
+        module.l_id.copy_(torch.from_numpy(cat.lists["id_idx"].to_numpy(np.int64)))
+        module.l_dataset.copy_(torch.from_numpy(cat.lists["dataset_row"].to_numpy(np.int64)))
+        module.l_metric.copy_(torch.from_numpy(cat.lists["metric_idx"].to_numpy(np.int64)))
