@@ -16,8 +16,11 @@ def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def run_pipeline(stages: list[str] | None = None) -> bool:
-    """Run the chosen stages (default: all) in order; stop at the first failed stage."""
+def run_pipeline(stages: list[str] | None = None, run_config: dict | None = None) -> bool:
+    """Run the chosen stages (default: all) in order; stop at the first failed stage.
+
+    ``run_config`` maps a stage to the Dagster run config of its job (e.g. training hyper-parameters).
+    """
     ensure_home()
     from orchestration.definitions import defs
 
@@ -26,12 +29,14 @@ def run_pipeline(stages: list[str] | None = None) -> bool:
     for stage in stages or list(STAGES):
         _say(f"[modellens] {stage}: running {STAGES[stage]} ...")
         stage_start = time.monotonic()
-        result = defs.resolve_job_def(STAGES[stage]).execute_in_process(instance=instance, raise_on_error=False)
+        result = defs.resolve_job_def(STAGES[stage]).execute_in_process(
+            instance=instance, raise_on_error=False, run_config=(run_config or {}).get(stage, {})
+        )
         materialized = [e for e in result.all_events if e.event_type_value == "ASSET_MATERIALIZATION"]
         failed_checks = [
-            e.event_specific_data.asset_check_evaluation
+            e.event_specific_data
             for e in result.all_events
-            if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.event_specific_data.asset_check_evaluation.passed
+            if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.event_specific_data.passed
         ]
         _say(f"[modellens] {stage}: {len(materialized)} assets materialized in {time.monotonic() - stage_start:.0f}s")
         for check in failed_checks:

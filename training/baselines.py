@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import torch
 from scipy import sparse
 
 from training.data import Benchmark
@@ -21,10 +20,12 @@ def _meta(table: pd.DataFrame, key: str) -> dict:
     return table.loc[key].to_dict() if key in table.index else {}
 
 
+def _unit(a: np.ndarray) -> np.ndarray:
+    return a / np.maximum(np.linalg.norm(a, axis=1, keepdims=True), 1e-12)
+
+
 def _cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    a = a / np.maximum(np.linalg.norm(a, axis=1, keepdims=True), 1e-12)
-    b = b / np.maximum(np.linalg.norm(b, axis=1, keepdims=True), 1e-12)
-    return a @ b.T
+    return _unit(a) @ _unit(b).T
 
 
 class RandomBaseline:
@@ -117,10 +118,12 @@ class TextNNBaseline:
         datasets = pd.unique(test_rows["dataset_id"].to_numpy())
         m_vec = self.embedder([model_text(m, _meta(self.bench.models, m)) for m in models])
         d_vec = self.embedder([dataset_text(d, _meta(self.bench.datasets, d)) for d in datasets])
-        sims = _cosine(m_vec, d_vec)
+        m_vec, d_vec = _unit(m_vec), _unit(d_vec)
         rows = pd.Index(models).get_indexer(test_rows["model_id"])
         cols = pd.Index(datasets).get_indexer(test_rows["dataset_id"])
-        return sims[rows, cols].astype(float)
+        return np.concatenate([np.einsum("ij,ij->i", m_vec[r], d_vec[c]) for r, c in
+                               zip(np.array_split(rows, len(rows) // 50_000 + 1),
+                                   np.array_split(cols, len(cols) // 50_000 + 1))]).astype(float)
 
 
 class DatasetKNNBaseline:
@@ -184,10 +187,10 @@ class DatasetKNNBaseline:
         list_dataset = test_rows.drop_duplicates("list_id").set_index("list_id")["dataset_id"]
         text_vecs = self._dataset_vectors(list_dataset.to_numpy())
         model_idx = self.models.get_indexer(test_rows["model_id"])
-        list_ids = test_rows["list_id"].to_numpy()
+        positions = pd.Series(np.arange(len(test_rows))).groupby(test_rows["list_id"].to_numpy()).indices
         for i, list_id in enumerate(list_dataset.index):
             sims = self._similarities(list_id, None if text_vecs is None else text_vecs[i])
-            for p in np.flatnonzero((list_ids == list_id) & (model_idx >= 0)):
+            for p in positions[list_id][model_idx[positions[list_id]] >= 0]:
                 lo, hi = self.model_ptr[model_idx[p]], self.model_ptr[model_idx[p] + 1]
                 lists, z = self.model_lists[lo:hi], self.model_z[lo:hi]
                 best = np.argsort(-sims[lists], kind="stable")[: self.k]
@@ -197,49 +200,72 @@ class DatasetKNNBaseline:
         return out
 
 
-class MatrixFactorizationBaseline:
-    """z(model, list) ~ b_model + u_model . v_list, fit by full-batch Adam on train rows (MSE + L2).
+def _ridge_by_group(groups: np.ndarray, n_groups: int, X: np.ndarray, y: np.ndarray, lam: float,
+                    chunk: int = 65536) -> np.ndarray:
+    """Per-group ridge regression: w_g = (X_g^T X_g + lam I)^-1 X_g^T y_g for every group at once."""
+    k = X.shape[1]
+    gram, rhs = np.zeros((n_groups, k * k)), np.zeros((n_groups, k))
+    for start in range(0, len(y), chunk):
+        sl = slice(start, start + chunk)
+        g, x = groups[sl], X[sl]
+        select = sparse.csr_matrix((np.ones(len(g)), (g, np.arange(len(g)))), shape=(n_groups, len(g)))
+        gram += select @ (x[:, :, None] * x[:, None, :]).reshape(len(g), k * k)
+        rhs += select @ (x * y[sl, None])
+    return np.linalg.solve(gram.reshape(n_groups, k, k) + lam * np.eye(k), rhs[..., None])[..., 0]
 
-    Seen models on seen lists only: a pair with an unseen model or an unseen list gets the
-    GlobalStrengthBaseline score instead (family mean / global mean for unseen models).
+
+class MatrixFactorizationBaseline:
+    """z(model, list) ~ b_model + u_model . v_list, fit by alternating ridge least squares (ALS) on train rows.
+
+    Each half-step solves, for every model, min sum_l (z - b_m - u_m.v_l)^2 + lam (|u_m|^2 + b_m^2) in closed form
+    (then the same for every list's v_l). ``lam=None`` picks lam from LAM_GRID by the squared error on a seeded 10%
+    of the train rows, then refits on all of them. Seen models on seen lists only: a pair with an unseen model or
+    an unseen list gets the GlobalStrengthBaseline score instead (family mean / global mean for unseen models).
     """
 
     name = "matrix_factorization"
+    LAM_GRID = (1.0, 3.0, 10.0, 30.0)
 
-    def __init__(self, dim: int = 16, epochs: int = 300, lr: float = 0.05, l2: float = 1e-3, seed: int = 0):
-        self.dim, self.epochs, self.lr, self.l2, self.seed = dim, epochs, lr, l2, seed
+    def __init__(self, dim: int = 8, iterations: int = 10, lam: float | None = None, seed: int = 0):
+        self.dim, self.iterations, self.lam, self.seed = dim, iterations, lam, seed
 
     def fit(self, bench: Benchmark, train_rows: pd.DataFrame) -> "MatrixFactorizationBaseline":
         self.fallback = GlobalStrengthBaseline().fit(bench, train_rows)
-        self.models = pd.Index(pd.unique(train_rows["model_id"].to_numpy()))
-        self.lists = pd.Index(pd.unique(train_rows["list_id"].to_numpy()))
-        m = torch.as_tensor(self.models.get_indexer(train_rows["model_id"]))
-        l = torch.as_tensor(self.lists.get_indexer(train_rows["list_id"]))
-        z = torch.as_tensor(train_rows["z_score"].to_numpy(np.float32))
-        gen = torch.Generator().manual_seed(self.seed)
-        self.U = (0.1 * torch.randn(len(self.models), self.dim, generator=gen)).requires_grad_()
-        self.V = (0.1 * torch.randn(len(self.lists), self.dim, generator=gen)).requires_grad_()
-        self.b = torch.zeros(len(self.models), requires_grad=True)
-        opt = torch.optim.Adam([self.U, self.V, self.b], lr=self.lr)
-        for _ in range(self.epochs):
-            opt.zero_grad()
-            u, v = self.U[m], self.V[l]
-            pred = self.b[m] + (u * v).sum(1)
-            loss = ((pred - z) ** 2).mean() + self.l2 * ((u**2).sum(1) + (v**2).sum(1)).mean()
-            loss.backward()
-            opt.step()
+        if self.lam is None:
+            held = np.random.default_rng(self.seed).random(len(train_rows)) < 0.1
+            inner, valid = train_rows[~held], train_rows[held]
+            errors = {}
+            for lam in self.LAM_GRID:
+                self._als(inner, lam)
+                errors[lam] = float(np.mean((self._predict(valid) - valid["z_score"].to_numpy(float)) ** 2))
+            self.lam = min(errors, key=errors.get)
+        self._als(train_rows, self.lam)
         return self
 
-    def score(self, test_rows: pd.DataFrame) -> np.ndarray:
-        out = self.fallback.score(test_rows).copy()
-        m = self.models.get_indexer(test_rows["model_id"])
-        l = self.lists.get_indexer(test_rows["list_id"])
+    def _als(self, rows: pd.DataFrame, lam: float) -> None:
+        self.models = pd.Index(pd.unique(rows["model_id"].to_numpy()))
+        self.lists = pd.Index(pd.unique(rows["list_id"].to_numpy()))
+        m = self.models.get_indexer(rows["model_id"])
+        l = self.lists.get_indexer(rows["list_id"])
+        z = rows["z_score"].to_numpy(float)
+        self.V = 0.1 * np.random.default_rng(self.seed).normal(size=(len(self.lists), self.dim))
+        ones = np.ones((len(z), 1))
+        for _ in range(self.iterations):
+            ub = _ridge_by_group(m, len(self.models), np.hstack([self.V[l], ones]), z, lam)
+            self.U, self.b = ub[:, :-1], ub[:, -1]
+            self.V = _ridge_by_group(l, len(self.lists), self.U[m], z - self.b[m], lam)
+
+    def _predict(self, rows: pd.DataFrame) -> np.ndarray:
+        """b_m + u_m.v_l where both are known, else the global-strength fallback."""
+        out = self.fallback.score(rows).copy()
+        m = self.models.get_indexer(rows["model_id"])
+        l = self.lists.get_indexer(rows["list_id"])
         seen = (m >= 0) & (l >= 0)
-        if seen.any():
-            with torch.no_grad():
-                mi, li = torch.as_tensor(m[seen]), torch.as_tensor(l[seen])
-                out[seen] = (self.b[mi] + (self.U[mi] * self.V[li]).sum(1)).numpy()
+        out[seen] = self.b[m[seen]] + (self.U[m[seen]] * self.V[l[seen]]).sum(1)
         return out
+
+    def score(self, test_rows: pd.DataFrame) -> np.ndarray:
+        return self._predict(test_rows)
 
 
 def shared_embedder(embed_fn=None, cache_dir=None) -> TextEmbedder:

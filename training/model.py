@@ -59,15 +59,16 @@ class TwoTowerRanker(nn.Module):
         self.listmle_weight, self.bpr_weight, self.mse_weight = listmle_weight, bpr_weight, mse_weight
         s, small = sizes, max(8, dim // 4)
         # model tower
-        self.model_id = nn.Embedding(s.n_model_ids, dim)
-        self.name_tokens = nn.EmbeddingBag(s.n_buckets + 1, dim, mode="mean", padding_idx=s.n_buckets)
+        self.model_id = nn.Embedding(s.n_model_ids, dim, sparse=True)
+        self.name_tokens = nn.EmbeddingBag(s.n_buckets + 1, dim, mode="mean", padding_idx=s.n_buckets,
+                                       sparse=True)
         self.model_text = nn.Linear(s.text_dim, dim)
         self.size_emb = nn.Embedding(N_SIZE_BUCKETS, small)
         self.family = nn.Embedding(s.n_families, dim // 2)
         self.model_mlp = _mlp(3 * dim + small + dim // 2, 2 * dim, dim + 1, dropout)
         # list tower
-        self.list_id = nn.Embedding(s.n_list_ids, dim)
-        self.dataset_id = nn.Embedding(s.n_dataset_ids, dim)
+        self.list_id = nn.Embedding(s.n_list_ids, dim, sparse=True)
+        self.dataset_id = nn.Embedding(s.n_dataset_ids, dim, sparse=True)
         self.dataset_text = nn.Linear(s.text_dim, dim)
         self.task = nn.Embedding(s.n_tasks, small)
         self.modality = nn.Embedding(s.n_modalities, small)
@@ -94,6 +95,10 @@ class TwoTowerRanker(nn.Module):
         self.register_buffer("l_id", zl(s.n_lists))
         self.register_buffer("l_dataset", zl(s.n_lists))
         self.register_buffer("l_metric", zl(s.n_lists))
+
+    def sparse_parameters(self) -> list[nn.Parameter]:
+        """The large id / hash tables, trained with sparse gradients (SparseAdam) for speed."""
+        return [self.model_id.weight, self.name_tokens.weight, self.list_id.weight, self.dataset_id.weight]
 
     # ---- towers on raw features (also used by the Ranker for unseen models / datasets) ----
     def _unk(self, ids: torch.Tensor) -> torch.Tensor:

@@ -34,8 +34,15 @@ class Ranker:
         self._list_row = {x: i for i, x in enumerate(catalogue.lists["list_id"])}
         self._dataset_row = {d: i for i, d in enumerate(catalogue.datasets["dataset_id"])}
         self._index = {name: {v: i for i, v in enumerate(values)} for name, values in catalogue.vocabs.items()}
+        lists = catalogue.lists
         with torch.no_grad():
             self._model_vec = module.model_vectors().numpy()
+            all_lists = torch.arange(len(lists))
+            self._list_vec = module.list_vectors(all_lists).numpy()
+            self._list_task = module.list_tasks(all_lists).numpy()
+        # the best-covered list of each dataset, used when a query names a dataset but no metric
+        best = lists.assign(row=np.arange(len(lists))).sort_values("n_train", ascending=False, kind="stable")
+        self._dataset_list = dict(zip(best["dataset_row"].iloc[::-1], best["row"].iloc[::-1]))
         self._size = catalogue.models["size"].to_numpy()
         self._prior = module.prior.weight.detach().numpy().reshape(-1, module.sizes.n_tasks)
         self.dim = module.dim
@@ -125,16 +132,12 @@ class Ranker:
                 ds_spelling, metric = ds_spelling or head, metric or tail
             ds_id = self.resolve_dataset(ds_spelling)
             if ds_id is not None:
-                lists = self.catalogue.lists
                 if metric:
                     row = self._list_row.get(f"{ds_id}|{metric.lower()}", self._list_row.get(f"{ds_id}|{metric}"))
                 else:  # no metric given: the dataset's best-covered list
-                    mine = lists[lists["dataset_row"] == self._dataset_row[ds_id]]
-                    row = int(mine["n_train"].idxmax()) if len(mine) else None
+                    row = self._dataset_list.get(self._dataset_row[ds_id])
         if row is not None:
-            idx = torch.tensor([row])
-            with torch.no_grad():
-                return self.module.list_vectors(idx)[0].numpy(), int(self.module.list_tasks(idx)[0])
+            return self._list_vec[row], int(self._list_task[row])
         return self._unseen_list_vector(ds_id, ds_spelling, metric, dataset)
 
     def _unseen_list_vector(self, ds_id, ds_spelling, metric, dataset: dict) -> tuple[np.ndarray, int]:

@@ -167,7 +167,10 @@ def train_ranker(bench: Benchmark, config: TrainConfig | None = None, train: pd.
     train_lists = group(train, "z")
     valid_lists = group(valid[valid["signed_value"].notna()], "signed_value")
 
-    optimizer = torch.optim.Adam(module.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+    sparse = {id(p) for p in module.sparse_parameters()}
+    optimizers = [torch.optim.SparseAdam(module.sparse_parameters(), lr=config.lr),
+                  torch.optim.Adam([p for p in module.parameters() if id(p) not in sparse], lr=config.lr,
+                                   weight_decay=config.weight_decay)]
     best, best_state, stale, history = -np.inf, None, 0, []
     module.train()
     steps_per_epoch = max(1, int(np.ceil(len(train_lists) / config.lists_per_batch)))
@@ -180,10 +183,12 @@ def train_ranker(bench: Benchmark, config: TrainConfig | None = None, train: pd.
             if not len(chosen):
                 continue
             loss = module.calculate_loss(_batch(train_lists, chosen, config.items_per_list, rng))
-            optimizer.zero_grad()
+            for optimizer in optimizers:
+                optimizer.zero_grad()
             loss.backward()
-            optimizer.step()
-            losses.append(float(loss))
+            for optimizer in optimizers:
+                optimizer.step()
+            losses.append(loss.item())
             if time.monotonic() > deadline:
                 break
         score = _validate(module, valid_lists)
@@ -210,15 +215,15 @@ def train_ranker(bench: Benchmark, config: TrainConfig | None = None, train: pd.
 
 def _fill_buffers(module: TwoTowerRanker, cat, model_text: np.ndarray, dataset_text: np.ndarray) -> None:
     with torch.no_grad():
-        module.m_id.copy_(torch.from_numpy(cat.models["id_idx"].to_numpy(np.int64)))
+        module.m_id.copy_(torch.tensor(cat.models["id_idx"].to_numpy(np.int64)))
         module.m_tokens.copy_(torch.from_numpy(padded_token_matrix(cat.models["model_id"].tolist())))
         module.m_text.copy_(torch.from_numpy(model_text))
-        module.m_size.copy_(torch.from_numpy(cat.models["size"].to_numpy(np.int64)))
-        module.m_family.copy_(torch.from_numpy(cat.models["family_idx"].to_numpy(np.int64)))
-        module.d_id.copy_(torch.from_numpy(cat.datasets["id_idx"].to_numpy(np.int64)))
+        module.m_size.copy_(torch.tensor(cat.models["size"].to_numpy(np.int64)))
+        module.m_family.copy_(torch.tensor(cat.models["family_idx"].to_numpy(np.int64)))
+        module.d_id.copy_(torch.tensor(cat.datasets["id_idx"].to_numpy(np.int64)))
         module.d_text.copy_(torch.from_numpy(dataset_text))
-        module.d_task.copy_(torch.from_numpy(cat.datasets["task_idx"].to_numpy(np.int64)))
-        module.d_modality.copy_(torch.from_numpy(cat.datasets["modality_idx"].to_numpy(np.int64)))
-        module.l_id.copy_(torch.from_numpy(cat.lists["id_idx"].to_numpy(np.int64)))
-        module.l_dataset.copy_(torch.from_numpy(cat.lists["dataset_row"].to_numpy(np.int64)))
-        module.l_metric.copy_(torch.from_numpy(cat.lists["metric_idx"].to_numpy(np.int64)))
+        module.d_task.copy_(torch.tensor(cat.datasets["task_idx"].to_numpy(np.int64)))
+        module.d_modality.copy_(torch.tensor(cat.datasets["modality_idx"].to_numpy(np.int64)))
+        module.l_id.copy_(torch.tensor(cat.lists["id_idx"].to_numpy(np.int64)))
+        module.l_dataset.copy_(torch.tensor(cat.lists["dataset_row"].to_numpy(np.int64)))
+        module.l_metric.copy_(torch.tensor(cat.lists["metric_idx"].to_numpy(np.int64)))

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from orchestration.sources.open_clip import Collector, read_csv_rows
 from orchestration.sources.records import SourceBatch
+from orchestration.sources.tables import Collector, read_csv_rows
 
 SOURCE = "alpaca_eval"
 SOURCE_VERSION = "tatsu-lab/alpaca_eval@cd543a1"
@@ -52,7 +52,8 @@ def read(snapshot_dir: Path) -> SourceBatch:
         rel = str(path.relative_to(snapshot_dir))
         dataset = _dataset_name(path.parent.name)
         annotator = path.name.removesuffix(".csv").removesuffix("_leaderboard")
-        header, rows = read_csv_rows(path, rel, out)
+        header, rows, bad = read_csv_rows(path, rel)
+        out.quarantine += bad
         value_cols = [c for c in header[1:] if c not in NOT_RECORDS]
         for line, row in rows:
             model = row[header[0]].strip()

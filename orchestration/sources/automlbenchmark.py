@@ -20,9 +20,8 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
-from orchestration.sources.open_clip import Collector, number, read_csv_rows
 from orchestration.sources.records import SourceBatch
-from orchestration.sources.values import parse_value
+from orchestration.sources.tables import Collector, number, read_csv_rows
 
 SOURCE = "automlbenchmark"
 SOURCE_VERSION = "openml/automlbenchmark@dfe8d21"
@@ -48,7 +47,7 @@ def _datasets_meta(snapshot_dir: Path) -> dict[str, dict]:
     """OpenML task metadata by task name (lower case) and by task id."""
     meta = {}
     for path in _metadata_files(snapshot_dir):
-        _, rows = read_csv_rows(path, str(path), Collector(SOURCE, SOURCE_VERSION))  # side info only
+        _, rows, _ = read_csv_rows(path, str(path))  # side info: bad rows are just absent
         for _, row in rows:
             meta[row.get("task", "")] = meta[row.get("name", "").lower()] = row
     meta.pop("", None)
@@ -74,7 +73,7 @@ def _dataset_row(task: str, task_type: str, info: dict) -> dict:
 
 def _failure(folds: list[tuple[str, str, str]], expected: int) -> str | None:
     """Why a group of ``(fold, value, info)`` cannot be averaged, or None."""
-    bad = [(f, v, i) for f, v, i in folds if parse_value(v)[1]]
+    bad = [(f, v, i) for f, v, i in folds if number(v) is None]
     numbers = [f for f, _, _ in folds]
     if len(set(numbers)) != len(numbers):
         return "duplicate fold rows"
@@ -94,7 +93,8 @@ def read(snapshot_dir: Path) -> SourceBatch:
     datasets: dict[str, dict] = {}
     for path in _tables(snapshot_dir):
         rel, budget = str(path.relative_to(snapshot_dir)), path.parent.name
-        header, rows = read_csv_rows(path, rel, out)
+        header, rows, bad = read_csv_rows(path, rel)
+        out.quarantine += bad
         missing = {"framework", "task", "fold", "type"} - set(header)
         if header and missing:
             out.reject(rel, "header", f"missing column(s) {sorted(missing)}", ",".join(header))
@@ -126,7 +126,7 @@ def read(snapshot_dir: Path) -> SourceBatch:
             if reason:
                 out.reject(rel, locator, reason, raw)
                 continue
-            mean = sum(parse_value(v)[0] for _, v, _ in folds) / len(folds)
+            mean = sum(number(v) for _, v, _ in folds) / len(folds)
             out.add(
                 rel, locator, mean, (budget, framework, task, metric),
                 model_raw=framework, dataset_raw=task, dataset_config=budget, value_raw=raw,

@@ -6,8 +6,9 @@ the metric is the head of ``evaluation_description`` ("EM on MMLU" → "EM", "Ch
 helm_classic, HF Open LLM v2, RewardBench 2 ...), because the same benchmark is run differently on different
 leaderboards (HELM lite's MMLU is 5 subjects, helm_mmlu's is 57). Sections of a suite get the suite's name
 ("RewardBench 2 - Safety", "MMLU - Anatomy") so "Math" or "Safety" stay distinguishable. Leaderboard
-aggregates (mean win rate, mean/overall score) are not datasets and are skipped, like the Average of
-open_llm_leaderboard_v1. ``snapshot_date`` is the day the document was retrieved (later runs win in dedup).
+aggregates (mean win rate, mean/overall score) are not datasets: they are quarantined as such, like the
+averages of open_clip. A score of -1 on a 0..1 metric is HELM's "not evaluated" marker: quarantined.
+``snapshot_date`` is the day the document was retrieved (later runs win in dedup).
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ from pathlib import Path
 
 import orjson
 
-from .records import SourceBatch, excerpt, now_iso, record_id
+from .records import SourceBatch, now_iso
+from .tables import Collector, bad_row, read_json
 from .values import parse_value
 
 SOURCE = "every_eval_ever"
 ROOT = "every_eval_ever/data"
 AGGREGATES = {"mean win rate", "mean score", "score"}
+AGGREGATE = "leaderboard aggregate, not a dataset result"
 _SUITES = {"helm_mmlu": "MMLU"}  # source_data.dataset_name → the benchmark its sections belong to
 _METRIC_WORD = re.compile(r"^\s*(accuracy|score)\b", re.I)
 
@@ -54,21 +57,20 @@ def _snapshot_date(timestamp) -> str | None:
     return datetime.fromtimestamp(value, timezone.utc).date().isoformat() if value else None
 
 
-def parse_document(doc: dict, source_file: str) -> tuple[list[dict], list[dict], dict | None, list[dict]]:
+def parse_document(doc: dict, source_file: str, retrieved_at: str | None = None
+                   ) -> tuple[list[dict], list[dict], dict | None, list[dict]]:
     """One eval document → (records, quarantine rows, models row, datasets rows)."""
-    def bad(locator, reason, obj):
-        return {"source_file": source_file, "locator": locator, "reason": reason, "excerpt": excerpt(obj)}
-
     info = doc.get("model_info") if isinstance(doc, dict) else None
     results = doc.get("evaluation_results") if isinstance(doc, dict) else None
     if not isinstance(info, dict) or not info.get("id"):
-        return [], [bad("$.model_info", "document without model_info.id", doc)], None, []
+        return [], [bad_row(source_file, "$.model_info", "document without model_info.id", doc)], None, []
     if not isinstance(results, list):
-        return [], [bad("$.evaluation_results", "document without an evaluation_results list", doc)], None, []
-    meta = doc.get("source_metadata") or {}
-    leaderboard = meta.get("source_name") or source_file.split("/")[2]
-    version = str(doc.get("retrieved_timestamp") or "") or None
-    records, quarantine, datasets = [], [], []
+        reason = "document without an evaluation_results list"
+        return [], [bad_row(source_file, "$.evaluation_results", reason, doc)], None, []
+    leaderboard = (doc.get("source_metadata") or {}).get("source_name") or source_file.split("/")[2]
+    out = Collector(SOURCE, str(doc.get("retrieved_timestamp") or "") or None, retrieved_at=retrieved_at)
+    snapshot_date = _snapshot_date(doc.get("retrieved_timestamp"))
+    datasets = []
     for i, res in enumerate(results):
         locator = f"$.evaluation_results[{i}]"
         try:
@@ -76,27 +78,27 @@ def parse_document(doc: dict, source_file: str) -> tuple[list[dict], list[dict],
             config = res.get("metric_config") or {}
             raw = res["score_details"]["score"]
         except (KeyError, TypeError, AttributeError) as exc:
-            quarantine.append(bad(locator, f"result without evaluation_name/score_details.score: {exc!r}", res))
+            out.reject(source_file, locator, f"result without evaluation_name/score_details.score: {exc!r}", res)
             continue
         if name.lower() in AGGREGATES:
+            out.reject(source_file, locator, AGGREGATE, res)
             continue
         value, reason = parse_value(raw)
-        if reason:
-            quarantine.append(bad(locator, reason, res))
-            continue
+        if value == -1 and (config.get("min_score") or 0) >= 0:
+            value, reason = None, "score -1 on a metric whose range starts at 0: HELM's marker for a missing score"
         description = str(config.get("evaluation_description") or "")
         dataset = _dataset(name, (res.get("source_data") or {}).get("dataset_name"))
         lower = config.get("lower_is_better")
-        records.append({
-            "source_record_id": record_id(source_file, i, name), "model_raw": info["id"], "dataset_raw": dataset,
-            "dataset_config": leaderboard, "metric_raw": _metric(name, description), "value_raw": json.dumps(raw),
-            "value": value, "higher_is_better": None if lower is None else not lower, "source_file": source_file,
-            "source_version": version, "snapshot_date": _snapshot_date(doc.get("retrieved_timestamp")),
-        })
-        # "Chat accuracy - includes easy chat subsets" describes the benchmark; "EM on MMLU" does not.
-        datasets.append({"dataset_raw": dataset, "description": description if " - " in description else None,
-                         "modality": "text"})
-    return records, quarantine, _model_row(info), datasets
+        if out.add(
+            source_file, locator, raw, (i, name), parsed=(value, reason), context=res,
+            model_raw=info["id"], dataset_raw=dataset, dataset_config=leaderboard,
+            metric_raw=_metric(name, description), value_raw=json.dumps(raw),
+            higher_is_better=None if lower is None else not lower, snapshot_date=snapshot_date,
+        ):  # fmt: skip
+            # "Chat accuracy - includes easy chat subsets" describes the benchmark; "EM on MMLU" does not.
+            datasets.append({"dataset_raw": dataset, "description": description if " - " in description else None,
+                             "modality": "text"})
+    return out.records, out.quarantine, _model_row(info), datasets
 
 
 def _model_row(info: dict) -> dict:
@@ -104,7 +106,8 @@ def _model_row(info: dict) -> dict:
     billions, _ = parse_value(details.get("params_billions"))
     extra = [details[k] for k in ("architecture", "model_type", "precision") if details.get(k)]
     card = f"{info.get('name') or info['id']} ({info['id']}) by {info.get('developer') or 'unknown developer'}."
-    tags = [f"{k}:{details[k]}" for k in ("architecture", "model_type", "precision", "model_availability") if details.get(k)]
+    keys = ("architecture", "model_type", "precision", "model_availability")
+    tags = [f"{k}:{details[k]}" for k in keys if details.get(k)]
     return {
         "model_raw": info["id"], "card_text": f"{card} {', '.join(extra)}".strip(), "tags": json.dumps(tags),
         "params": round(billions * 1e9) if billions else None, "organization": info.get("developer"),
@@ -117,13 +120,11 @@ def read(snapshot_dir: Path) -> SourceBatch:
     records, quarantine, models, datasets = [], [], {}, {}
     for path in snapshot_files(snapshot_dir):
         rel = path.relative_to(snapshot_dir).as_posix()
-        try:
-            doc = orjson.loads(path.read_bytes())
-        except orjson.JSONDecodeError as exc:
-            quarantine.append({"source_file": rel, "locator": "file", "reason": f"not valid JSON: {exc}",
-                               "excerpt": excerpt(path.read_bytes()[:300].decode("utf-8", "replace"))})
+        doc, bad = read_json(path, rel, orjson.loads)
+        if bad:
+            quarantine += bad
             continue
-        recs, bad, model, sets = parse_document(doc, rel)
+        recs, bad, model, sets = parse_document(doc, rel, retrieved)
         records += recs
         quarantine += bad
         if model:
@@ -131,6 +132,4 @@ def read(snapshot_dir: Path) -> SourceBatch:
         for row in sets:
             if not datasets.get(row["dataset_raw"], {}).get("description"):
                 datasets[row["dataset_raw"]] = row
-    for rec in records:
-        rec["retrieved_at"] = retrieved
     return SourceBatch.build(SOURCE, records, list(models.values()), list(datasets.values()), quarantine)

@@ -14,8 +14,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from orchestration.sources.open_clip import Collector, read_csv_rows
 from orchestration.sources.records import SourceBatch
+from orchestration.sources.tables import Collector, read_csv_rows, read_json
 
 SOURCE = "gift_eval"
 SOURCE_VERSION = "SalesforceAIResearch/gift-eval@4fd98a9"
@@ -43,11 +43,8 @@ def snapshot_files(snapshot_dir: Path) -> list[Path]:
 
 
 def _load_json(path: Path) -> dict:
-    """A JSON object, or {} when missing or malformed (side information only)."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+    """A JSON object, or {} when missing or malformed (side information only: not quarantined)."""
+    data, _ = read_json(path, str(path))
     return data if isinstance(data, dict) else {}
 
 
@@ -95,7 +92,8 @@ def read(snapshot_dir: Path) -> SourceBatch:
             out.reject(f"{FOLDER}/results/{model}", "folder", "no all_results.csv in results folder")
             continue
         rel = str(csv_path.relative_to(snapshot_dir))
-        header, rows = read_csv_rows(csv_path, rel, out)
+        header, rows, bad = read_csv_rows(csv_path, rel)
+        out.quarantine += bad
         if header and "dataset" not in header:
             out.reject(rel, "header", "missing 'dataset' column", ",".join(header))
             continue

@@ -34,9 +34,10 @@ from huggingface_hub import HfApi, constants, hf_hub_url
 from huggingface_hub.errors import HfHubHTTPError
 from huggingface_hub.utils import _http as hf_http
 
-from orchestration.sources.hf_model_cards import dataset_rows, parse_card
-from orchestration.sources.model_index import IdMinter
-from orchestration.sources.records import SourceBatch, excerpt, now_iso
+from orchestration.sources.hf_model_cards import parse_card
+from orchestration.sources.model_index import dataset_rows
+from orchestration.sources.records import SourceBatch, now_iso
+from orchestration.sources.tables import IdMinter, bad_row
 
 SOURCE = "hf_hub_live"
 TIMEOUT = httpx2.Timeout(30.0, connect=10.0)
@@ -167,8 +168,7 @@ def _card(api: HfApi, info, ids: IdMinter, retrieved_at: str) -> tuple[list, lis
         status = err.response.status_code if err.response is not None else None
         if status is None or status in _TRANSIENT:
             raise
-        return [], [], [{"source_file": url, "locator": info.id, "reason": f"model card unavailable: HTTP {status}",
-                         "excerpt": excerpt(info.model_index)}]
+        return [], [], [bad_row(url, info.id, f"model card unavailable: HTTP {status}", info.model_index)]
     text = Path(path).read_text(encoding="utf-8", errors="replace")
     day = info.last_modified.date().isoformat() if info.last_modified else None
     return parse_card(text, info.id, url, revision, snapshot_date=day, retrieved_at=retrieved_at, ids=ids)

@@ -26,8 +26,9 @@ import yaml
 from huggingface_hub import ModelCardData
 from huggingface_hub.repocard import REGEX_YAML_BLOCK
 
-from orchestration.sources.model_index import IdMinter, dataset_rows, entry_rows, hf_entries, load_yaml, text
-from orchestration.sources.records import SourceBatch, excerpt, now_iso
+from orchestration.sources.model_index import dataset_rows, entry_rows, hf_entries, load_yaml, text
+from orchestration.sources.records import SourceBatch, now_iso
+from orchestration.sources.tables import IdMinter, bad_row
 
 SOURCE = "hf_model_cards"
 # collection -> (upstream repository @ commit, snapshot month; day-of-month is not known, the 1st stands in)
@@ -89,7 +90,7 @@ def parse_card(readme_text: str, model_id: str, source_file: str, source_version
     ref = card_ref or model_id
 
     def bad(reason: str, raw: object) -> tuple[list, list, list]:
-        return [], [], [{"source_file": source_file, "locator": ref, "reason": reason, "excerpt": excerpt(raw)}]
+        return [], [], [bad_row(source_file, ref, reason, raw)]
 
     match = REGEX_YAML_BLOCK.search(readme_text or "")
     if not match:
@@ -128,16 +129,14 @@ def _read_collection(path: Path, rel: str, collection: str, ids: IdMinter, retri
                     readme, guess = card["readme"], card["model_id_guess"]
                     ref = card.get("path") or guess
                 except (json.JSONDecodeError, KeyError, TypeError) as err:
-                    yield [], [], [{"source_file": rel, "locator": f"line {line_no}",
-                                    "reason": f"unreadable card line: {err}", "excerpt": excerpt(line)}]
+                    yield [], [], [bad_row(rel, f"line {line_no}", f"unreadable card line: {err}", line)]
                     continue
                 yield parse_card(readme if isinstance(readme, str) else "", guess, rel, version, card_ref=ref,
                                  snapshot_date=snapshot_date, flat_guess=collection == "cs577",
                                  retrieved_at=retrieved_at, ids=ids)
     except (OSError, EOFError, zlib.error, UnicodeDecodeError) as err:
         what = "file not found" if isinstance(err, FileNotFoundError) else "truncated or corrupt gzip"
-        yield [], [], [{"source_file": rel, "locator": f"after line {line_no}", "reason": f"{what}: {err}",
-                        "excerpt": ""}]
+        yield [], [], [bad_row(rel, f"after line {line_no}", f"{what}: {err}")]
 
 
 def read(snapshot_dir: Path) -> SourceBatch:

@@ -9,8 +9,8 @@ Two flavours of one format:
 - OpenMMLab / timm files: ``{Import: [yml, ...], Collections: [...], Models: [{Name, In Collection, Metadata,
   Results: [{Task, Dataset, Metrics: {name: value}}]}]}``.
 
-Both (and the PwC and CSV connectors) flatten into ``Entry`` objects, one per metric value; ``entry_rows``
-turns them into record / quarantine rows with stable, batch-unique ids.
+Both (and the PwC and timm CSV connectors) flatten into ``Entry`` objects, one per metric value; ``entry_rows``
+turns them into record / quarantine rows with stable, batch-unique ids (``tables.Collector``).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pathlib import Path
 import yaml
 from huggingface_hub.repocard_data import model_index_to_eval_results
 
-from orchestration.sources.records import excerpt, record_id
+from orchestration.sources.tables import Collector, IdMinter, bad_row
 from orchestration.sources.values import parse_value
 
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -65,51 +65,32 @@ class Entry:
     extra: dict = field(default_factory=dict)  # connector-specific side info (display names ...)
 
 
-class IdMinter:
-    """Stable record ids, unique within a batch: a repeated identity gets its occurrence number appended."""
-
-    def __init__(self) -> None:
-        self._seen: Counter = Counter()
-
-    def __call__(self, *parts: object) -> str:
-        rid = record_id(*parts)
-        self._seen[rid] += 1
-        return rid if self._seen[rid] == 1 else record_id(*parts, self._seen[rid])
-
-
 def entry_rows(
     entries: list[Entry], *, source_file: str, source_version: str, retrieved_at: str,
-    snapshot_date: str | None = None, ids: IdMinter | None = None, scope: str = "", clean=None,
+    snapshot_date: str | None = None, ids: IdMinter | None = None, scope: str = "",
 ) -> tuple[list[dict], list[dict]]:
     """Records for entries whose value parses; quarantine rows (with the reason) for the rest.
 
-    ``scope`` names the unit inside ``source_file`` (e.g. the card within a jsonl) and prefixes locators;
-    ``clean`` (optional) tidies a value before parsing, while ``value_raw`` keeps it as found.
+    ``scope`` names the unit inside ``source_file`` (e.g. the card within a jsonl) and prefixes locators.
     Record dicts also carry the entry's ``extra`` keys (``SourceBatch.build`` drops unknown columns).
     """
-    ids = ids or IdMinter()
-    records, quarantine = [], []
+    out = Collector("", source_version, ids=ids, retrieved_at=retrieved_at)
     where = f"{scope}: " if scope else ""
     for e in entries:
-        value, reason = (None, e.problem) if e.problem else parse_value(clean(e.value) if clean else e.value)
-        if reason is None and not (e.model and e.dataset and e.metric):
+        context = e.raw if e.raw is not None else e.value
+        parsed = (None, e.problem) if e.problem else parse_value(e.value)
+        if parsed[1] is None and not (e.model and e.dataset and e.metric):
             missing = [n for n, v in (("model", e.model), ("dataset", e.dataset), ("metric", e.metric)) if not v]
-            reason = f"missing {' and '.join(missing)}"
-        if reason is not None:
-            quarantine.append({"source_file": source_file, "locator": where + e.locator, "reason": reason,
-                               "excerpt": excerpt(e.raw if e.raw is not None else e.value)})
-            continue
-        records.append({
-            **e.extra,
-            "source_record_id": ids(source_file, scope, e.model, e.task, e.dataset, e.dataset_config,
-                                    e.dataset_split, e.metric, *e.key),
-            "model_raw": e.model, "dataset_raw": e.dataset, "dataset_config": e.dataset_config,
-            "dataset_split": e.dataset_split, "task_raw": e.task, "metric_raw": e.metric,
-            "value_raw": e.value if isinstance(e.value, str) else json.dumps(e.value), "value": value,
-            "source_file": source_file, "source_version": source_version, "snapshot_date": snapshot_date,
-            "retrieved_at": retrieved_at,
-        })
-    return records, quarantine
+            parsed = (None, f"missing {' and '.join(missing)}")
+        out.add(
+            source_file, where + e.locator, e.value,
+            (scope, e.model, e.task, e.dataset, e.dataset_config, e.dataset_split, e.metric, *e.key),
+            parsed=parsed, context=context, **e.extra,
+            model_raw=e.model, dataset_raw=e.dataset, dataset_config=e.dataset_config, dataset_split=e.dataset_split,
+            task_raw=e.task, metric_raw=e.metric, snapshot_date=snapshot_date,
+            value_raw=e.value if isinstance(e.value, str) else json.dumps(e.value),
+        )  # fmt: skip
+    return out.records, out.quarantine
 
 
 def dataset_rows(records: list[dict], modality: str | None = None) -> list[dict]:
@@ -232,12 +213,10 @@ def load_index(index_file: Path, root: Path) -> tuple[list[tuple[str, dict]], li
             doc = load_yaml(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
             reason = "file not found" if isinstance(err, FileNotFoundError) else "unreadable YAML file"
-            quarantine.append({"source_file": parent, "locator": locator, "reason": f"{reason}: {rel}",
-                               "excerpt": excerpt(str(err))})
+            quarantine.append(bad_row(parent, locator, f"{reason}: {rel}", str(err)))
             return
         if not isinstance(doc, dict):
-            quarantine.append({"source_file": rel, "locator": "", "reason": "model-index file is not a mapping",
-                               "excerpt": excerpt(doc)})
+            quarantine.append(bad_row(rel, "", "model-index file is not a mapping", doc))
             return
         docs.append((rel, doc))
         for k, imp in enumerate(_as_list(doc.get("Import"))):

@@ -11,20 +11,14 @@ models (with a short synthetic ``card_text``: MTEB has no model cards).
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
 import json
 import zlib
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.csv as pacsv
 
-from .records import SourceBatch, excerpt, now_iso, record_id
-from .values import parse_value
+from .records import SourceBatch, now_iso, record_ids
+from .tables import bad_row, parse_values, read_csv_bytes
 
 SOURCE = "mteb"
 MAIN_SCORES = "mteb/main_scores.csv.gz"
@@ -64,46 +58,6 @@ def _nth_newline(buf: bytearray, n: int) -> int:
     return pos
 
 
-def read_csv_bytes(data: bytes, source_file: str) -> tuple[pd.DataFrame, list[dict]]:
-    """Parse CSV bytes, every column a string as found, plus a 1-based file ``line`` column.
-
-    Rows with the wrong number of fields, or an unparseable file, become quarantine rows (never raises).
-    """
-    quarantine: list[dict] = []
-    data = data.removeprefix(codecs.BOM_UTF8)
-    first = data.split(b"\n", 1)[0].decode("utf-8", "replace").strip()
-    header = next(csv.reader([first]), []) if first else []
-    if not any(header):
-        return pd.DataFrame(columns=["line"]), [bad_row(source_file, "line 1", "no CSV header", first)]
-    bad_lines: list[int] = []
-
-    def on_bad(row) -> str:
-        bad_lines.append(row.number)
-        quarantine.append(bad_row(source_file, f"line {row.number}", "malformed CSV row: expected "
-                               f"{row.expected_columns} fields, got {row.actual_columns}", row.text or ""))
-        return "skip"
-
-    try:
-        df = pacsv.read_csv(
-            io.BytesIO(data),
-            read_options=pacsv.ReadOptions(use_threads=False),  # serial parsing reports bad rows' line numbers
-            parse_options=pacsv.ParseOptions(invalid_row_handler=on_bad),
-            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(header, pa.string()),
-                                                 strings_can_be_null=False),
-        ).to_pandas()
-    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-        return pd.DataFrame(columns=["line"]), [bad_row(source_file, "file", f"unreadable CSV: {exc}", first)]
-    line = np.arange(len(df)) + 2
-    for bad in sorted(bad_lines):
-        line[line >= bad] += 1
-    df["line"] = line
-    return df, quarantine
-
-
-def bad_row(source_file: str, locator: str, reason: str, obj: object) -> dict:
-    return {"source_file": source_file, "locator": locator, "reason": reason, "excerpt": excerpt(obj)}
-
-
 def read_main_scores(path: Path, nrows: int | None = None) -> tuple[pd.DataFrame, list[dict]]:
     """Read main_scores.csv.gz (optionally only the first ``nrows`` rows): (frame of strings, quarantine rows).
 
@@ -121,19 +75,9 @@ def read_main_scores(path: Path, nrows: int | None = None) -> tuple[pd.DataFrame
     missing = [c for c in [*KEY, "main_score"] if c not in df.columns]
     if missing:
         empty = pd.DataFrame(columns=[*KEY, "main_score", "line"], dtype="string")
-        return empty, [*quarantine, *bad, bad_row(MAIN_SCORES, "line 1", f"missing columns {missing}", list(df.columns))]
+        problem = bad_row(MAIN_SCORES, "line 1", f"missing columns {missing}", list(df.columns))
+        return empty, [*quarantine, *bad, problem]
     return df, quarantine + bad
-
-
-def parse_values(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Vectorised number parsing: returns (values, reasons); only non-numeric leftovers go to parse_value."""
-    values = pd.to_numeric(raw, errors="coerce").astype("float64")
-    reasons = pd.Series(None, index=raw.index, dtype="string")
-    bad = ~np.isfinite(values.to_numpy())
-    parsed = [parse_value(text) for text in raw[bad].tolist()]
-    values[bad] = [v if v is not None else np.nan for v, _ in parsed]
-    reasons[bad] = [r for _, r in parsed]
-    return values, reasons
 
 
 def load_tasks(path: Path) -> dict[str, dict]:
@@ -214,6 +158,7 @@ def read(snapshot_dir: Path, nrows: int | None = None) -> SourceBatch:
     df, quarantine = read_main_scores(snapshot_dir / MAIN_SCORES, nrows)
     tasks = load_tasks(snapshot_dir / TASK_METADATA)
     metas = json.loads((snapshot_dir / MODEL_META).read_text())
+    df = df[[*KEY, "main_score", "line"]]  # only what a record needs: row filtering below copies every column
     values, reasons = parse_values(df["main_score"])
     ok = reasons.isna().to_numpy()
     bad = df[~ok]
@@ -227,8 +172,7 @@ def read(snapshot_dir: Path, nrows: int | None = None) -> SourceBatch:
     task_main = {name: main_score_name(meta) for name, meta in tasks.items()}
     task_type = {name: meta.get("type") for name, meta in tasks.items()}
     records = pd.DataFrame({
-        "source_record_id": [record_id(MAIN_SCORES, *key, n) for *key, n in
-                             zip(*(good[c].tolist() for c in KEY), occurrence.tolist())],
+        "source_record_id": record_ids([MAIN_SCORES] * len(good), *(good[c] for c in KEY), occurrence),
         "model_raw": good["model"], "dataset_raw": good["task"], "dataset_config": good["hf_subset"],
         "dataset_split": good["split"], "task_raw": good["task"].map(task_type),
         "metric_raw": good["task"].map(task_main).fillna("main_score"), "value_raw": good["main_score"],

@@ -17,7 +17,8 @@ import json
 from pathlib import Path
 
 from .mteb import TASK_METADATA, dataset_rows, load_tasks, main_score_name, model_rows
-from .records import SourceBatch, excerpt, now_iso, record_id
+from .records import SourceBatch, now_iso
+from .tables import Collector, read_json
 from .values import parse_value
 
 SOURCE = "mteb_raw"
@@ -47,16 +48,20 @@ def _flatten(obj: dict, prefix: str = "") -> dict:
     return flat
 
 
-def _score_entries(obj: dict, metric: str) -> list[tuple[str, str, str, dict]]:
+def _task_name(obj: dict, source_file: str) -> str:
+    return obj.get("task_name") or obj.get("mteb_dataset_name") or Path(source_file).stem
+
+
+def _score_entries(obj: dict, names: list[str]) -> list[tuple[str, str, str, dict]]:
     """(locator, split, subset, flat metrics) for every score entry of either layout."""
     if "scores" in obj:
         scores = obj["scores"]
         if not isinstance(scores, dict):
             return [("scores", "", "", {"_error": "'scores' is not an object"})]
-        return [(f"scores.{split}[{i}]", split, str(entry.get("hf_subset", "default")) if isinstance(entry, dict) else "",
-                 _flatten(entry) if isinstance(entry, dict) else {"_error": "score entry is not an object"})
-                for split, entries in scores.items() for i, entry in enumerate(entries if isinstance(entries, list) else [entries])]
-    names = [metric, *_LEGACY_NAMES.get(metric, [])]
+        not_object = {"_error": "score entry is not an object"}
+        return [(f"scores.{split}[{i}]", split, str(e.get("hf_subset", "default")) if isinstance(e, dict) else "",
+                 _flatten(e) if isinstance(e, dict) else not_object)
+                for split, block in scores.items() for i, e in enumerate(block if isinstance(block, list) else [block])]
     out = []
     for split, block in obj.items():
         if split in _NOT_SPLITS or not isinstance(block, dict):
@@ -70,37 +75,32 @@ def _score_entries(obj: dict, metric: str) -> list[tuple[str, str, str, dict]]:
 
 
 def parse_result_json(obj: dict, model_raw: str, revision: str, source_file: str,
-                      task_meta: dict | None = None) -> tuple[list[dict], list[dict]]:
+                      task_meta: dict | None = None, retrieved_at: str | None = None) -> tuple[list[dict], list[dict]]:
     """Parse one MTEB result document into (records, quarantine rows); ``task_meta`` is the task's metadata."""
+    out = Collector(SOURCE, revision, retrieved_at=retrieved_at)
     if not isinstance(obj, dict):
-        return [], [{"source_file": source_file, "locator": "$", "reason": "result document is not a JSON object",
-                     "excerpt": excerpt(obj)}]
-    task = obj.get("task_name") or obj.get("mteb_dataset_name") or Path(source_file).stem
+        out.reject(source_file, "$", "result document is not a JSON object", obj)
+        return out.records, out.quarantine
+    task = _task_name(obj, source_file)
     metric = main_score_name(task_meta)
     names = [metric, *_LEGACY_NAMES.get(metric, [])]
-    records, quarantine = [], []
-    entries = _score_entries(obj, metric)
+    entries = _score_entries(obj, names)
     if not entries:
-        quarantine.append({"source_file": source_file, "locator": "$", "reason": "no scores in result document",
-                           "excerpt": excerpt(obj)})
+        out.reject(source_file, "$", "no scores in result document", obj)
     for locator, split, subset, flat in entries:
         if "main_score" in flat:
             found, raw = metric, flat["main_score"]
         else:
             found = next((n for n in names if n in flat), None)
             raw = flat.get(found)
-        value, reason = parse_value(raw) if found else (None, flat.get("_error") or (
+        parsed = parse_value(raw) if found else (None, flat.get("_error") or (
             f"main score {metric!r} not among metrics {sorted(k for k in flat if k != 'evaluation_time')[:12]}"))
-        if reason:
-            quarantine.append({"source_file": source_file, "locator": locator, "reason": reason, "excerpt": excerpt(flat)})
-            continue
-        records.append({
-            "source_record_id": record_id(source_file, locator), "model_raw": model_raw, "dataset_raw": task,
-            "dataset_config": subset, "dataset_split": split, "task_raw": (task_meta or {}).get("type"),
-            "metric_raw": found, "value_raw": json.dumps(raw), "value": value, "higher_is_better": True,
-            "source_file": source_file, "source_version": revision,
-        })
-    return records, quarantine
+        out.add(
+            source_file, locator, raw, (locator,), parsed=parsed, context=flat,
+            model_raw=model_raw, dataset_raw=task, dataset_config=subset, dataset_split=split,
+            task_raw=(task_meta or {}).get("type"), metric_raw=found, value_raw=json.dumps(raw), higher_is_better=True,
+        )  # fmt: skip
+    return out.records, out.quarantine
 
 
 def read(snapshot_dir: Path) -> SourceBatch:
@@ -110,21 +110,18 @@ def read(snapshot_dir: Path) -> SourceBatch:
     records, quarantine, metas, models = [], [], [], set()
     for path in sorted((snapshot_dir / RESULTS).glob("*/*/*.json")):
         rel = path.relative_to(snapshot_dir).as_posix()
-        try:
-            obj = json.loads(path.read_bytes())
-        except (ValueError, UnicodeDecodeError) as exc:
-            quarantine.append({"source_file": rel, "locator": "file", "reason": f"not valid JSON: {exc}",
-                               "excerpt": excerpt(path.read_bytes()[:300].decode("utf-8", "replace"))})
+        obj, bad = read_json(path, rel)
+        quarantine += bad
+        if bad:
             continue
         if path.name == MODEL_META:
             metas += [obj] if isinstance(obj, dict) else []
             continue
         model_raw, revision = path.parent.parent.name, path.parent.name
         models.add(model_raw)
-        task = obj.get("task_name") or obj.get("mteb_dataset_name") or path.stem if isinstance(obj, dict) else path.stem
-        recs, bad = parse_result_json(obj, model_raw, revision, rel, tasks.get(task))
+        task_meta = tasks.get(_task_name(obj, rel)) if isinstance(obj, dict) else None
+        recs, bad = parse_result_json(obj, model_raw, revision, rel, task_meta, retrieved)
         records += recs
         quarantine += bad
-    for rec in records:
-        rec["retrieved_at"] = retrieved
-    return SourceBatch.build(SOURCE, records, model_rows(metas, models), dataset_rows(tasks, {r["dataset_raw"] for r in records}), quarantine)
+    datasets = dataset_rows(tasks, {r["dataset_raw"] for r in records})
+    return SourceBatch.build(SOURCE, records, model_rows(metas, models), datasets, quarantine)

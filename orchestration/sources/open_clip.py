@@ -10,18 +10,15 @@ Files and what a record is (one metric cell of one model row; model_raw = ``"<ar
 ``openclip_classification_results.csv`` is not read: it is an exact subset of ``openclip_results.csv`` (same
 models and values, minus the three retrieval benchmarks). Averages over benchmarks ("Average perf. on 38
 datasets", "Average score", "avg") are quarantined as aggregates. params / FLOPs columns feed the models table.
-
-Also home of the small CSV helpers the other table connectors share (``read_csv_rows``, ``Collector``).
 """
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
-from orchestration.sources.records import SourceBatch, excerpt, now_iso, record_id
-from orchestration.sources.values import parse_value
+from orchestration.sources.records import SourceBatch
+from orchestration.sources.tables import Collector, number, read_csv_rows
 
 SOURCE = "open_clip"
 SOURCE_VERSION = "mlfoundations/open_clip@89fb801"
@@ -30,79 +27,6 @@ PROFILE = "model_profile.csv"
 RETRIEVAL_DATASETS = {"Flickr", "MSCOCO", "WinoGAViL", "crossmodal3600", "multilingual_mscoco_captions"}
 SIDE_COLUMNS = {"params (M)", "FLOPs (B)"}
 AGGREGATE = "aggregate over benchmarks, not a dataset result"
-
-
-# ---- helpers shared by the CSV-table connectors ---------------------------------------------------------------
-
-
-def read_csv_rows(path: Path, rel: str, collector: "Collector") -> tuple[list[str], list[tuple[int, dict]]]:
-    """Header and ``(line, row dict)`` of a CSV; unreadable files and rows of the wrong width are quarantined."""
-    try:
-        with open(path, newline="", encoding="utf-8", errors="replace") as handle:
-            reader = csv.reader(handle)
-            header = [h.strip().lstrip("\ufeff") for h in next(reader, [])]
-            if not any(header):
-                collector.reject(rel, "file", "empty file")
-                return [], []
-            rows = []
-            for line in reader:
-                if not any(cell.strip() for cell in line):
-                    continue
-                if len(line) != len(header):
-                    reason = f"row has {len(line)} fields, header has {len(header)} (truncated or malformed line)"
-                    collector.reject(rel, f"line {reader.line_num}", reason, ",".join(line))
-                    continue
-                rows.append((reader.line_num, dict(zip(header, line))))
-    except (OSError, csv.Error) as err:
-        collector.reject(rel, "file", f"unreadable CSV: {err}")
-        return [], []
-    return header, rows
-
-
-class Collector:
-    """Accumulates records and quarantine rows; gives every record a stable id unique within the batch."""
-
-    def __init__(self, source: str, source_version: str):
-        self.source, self.source_version = source, source_version
-        self.records: list[dict] = []
-        self.quarantine: list[dict] = []
-        self.retrieved_at = now_iso()
-        self._seen: dict[str, int] = {}
-
-    def reject(self, rel: str, locator: str, reason: str, raw: object = "") -> None:
-        self.quarantine.append({"source_file": rel, "locator": locator, "reason": reason, "excerpt": excerpt(raw)})
-
-    def add(self, rel: str, locator: str, raw: object, key: tuple, **fields) -> bool:
-        """Parse ``raw``; add a record (id from the file and ``key``) or quarantine it. Returns True if loaded."""
-        value, reason = parse_value(raw)
-        if reason:
-            self.reject(rel, locator, reason, raw)
-            return False
-        rid = record_id(rel, *key)
-        seen = self._seen.get(rid, 0)
-        self._seen[rid] = seen + 1
-        self.records.append(
-            {
-                "value_raw": str(raw),  # ``fields`` may override it (e.g. the fold values behind a mean)
-                **fields,
-                "source_record_id": rid if not seen else record_id(rel, *key, seen),
-                "value": value,
-                "source_file": rel,
-                "source_version": self.source_version,
-                "retrieved_at": self.retrieved_at,
-            }
-        )
-        return True
-
-    def batch(self, models=(), datasets=()) -> SourceBatch:
-        return SourceBatch.build(self.source, self.records, models, datasets, self.quarantine)
-
-
-def number(raw: object) -> float | None:
-    return parse_value(raw)[0]
-
-
-# ---- open_clip ---------------------------------------------------------------------------------------------------
 
 
 def _main_column(col: str) -> tuple[str, str | None, str] | None:
@@ -134,7 +58,7 @@ def _profiles(snapshot_dir: Path) -> dict[str, dict]:
     path = snapshot_dir / FOLDER / PROFILE
     if not path.exists():
         return {}
-    _, rows = read_csv_rows(path, PROFILE, Collector(SOURCE, SOURCE_VERSION))  # side info: bad rows just skipped
+    _, rows, _ = read_csv_rows(path, PROFILE)  # side info: bad rows are just absent
     return {row["model"]: row for _, row in rows if row.get("model")}
 
 
@@ -172,7 +96,8 @@ def read(snapshot_dir: Path) -> SourceBatch:
         path, rel = snapshot_dir / FOLDER / name, f"{FOLDER}/{name}"
         if not path.exists():
             continue
-        header, rows = read_csv_rows(path, rel, out)
+        header, rows, bad = read_csv_rows(path, rel)
+        out.quarantine += bad
         if header and not {arch_col, pre_col} <= set(header):
             out.reject(rel, "header", f"missing key column {arch_col!r} or {pre_col!r}", ",".join(header))
             continue

@@ -9,7 +9,8 @@ percent. Average, Parameters (a per-snapshot relative size, not a count), URL ar
 Other formats in the folder: ``data/<date>.json`` are the same 17 snapshots as header-less positional arrays
 (rows of 6 or 7 fields, some with a value missing, so positions are ambiguous): not read, the CSVs are.
 ``data/20231031/<size>.json`` are per-size top lists of the 20231031 leaderboard holding ~200 models the
-20231031 CSV lacks: read, minus models already in that CSV, with the size bucket as a model tag.
+20231031 CSV lacks: read, with the size bucket as a model tag; the rows of models already in that CSV are
+quarantined (the same leaderboard on the same day: loading them would double count).
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .mteb import bad_row, parse_values, read_csv_bytes
-from .records import SourceBatch, now_iso, record_id
+from .records import SourceBatch
+from .tables import Collector, parse_values, read_csv_bytes, read_json
 
 SOURCE = "open_llm_leaderboard_v1"
 ROOT = "open_llm_leaderboard_v1"
@@ -71,25 +72,21 @@ def map_columns(columns: list[str]) -> tuple[str | None, dict[str, str], list[st
     return model, mapping, problems
 
 
-def _records(frame: pd.DataFrame, mapping: dict[str, str], rel: str, date: str, shots: dict[str, str]):
-    """Records and quarantine rows from a frame with ``model``, ``where`` (locator) and benchmark columns."""
-    records, quarantine = [], []
+def _add_cells(out: Collector, frame: pd.DataFrame, mapping: dict[str, str], rel: str, date: str,
+               shots: dict[str, str]) -> None:
+    """Records or quarantine rows from a frame with ``model``, ``where`` (locator) and benchmark columns."""
     for bench, column in mapping.items():
         values, reasons = parse_values(frame[column])
         for model, where, raw, value, reason in zip(frame["model"], frame["where"], frame[column], values, reasons):
             locator = f"{where}, {column}"
             if not model or model.lower() == "baseline":
-                quarantine.append(bad_row(rel, locator, "not a model: empty name or the leaderboard's baseline row", model))
-            elif pd.notna(reason):
-                quarantine.append(bad_row(rel, locator, reason, raw))
-            else:
-                records.append({
-                    "source_record_id": record_id(rel, where, bench), "model_raw": model, "dataset_raw": bench,
-                    "dataset_config": shots[bench], "metric_raw": BENCHMARKS[bench][0], "value_raw": raw,
-                    "value": value, "higher_is_better": True, "source_file": rel, "source_version": date,
-                    "snapshot_date": f"{date[:4]}-{date[4:6]}-{date[6:]}",
-                })
-    return records, quarantine
+                out.reject(rel, locator, "not a model: empty name or the leaderboard's baseline row", model)
+                continue
+            out.add(
+                rel, locator, raw, (where, bench), parsed=(None, reason) if pd.notna(reason) else (value, None),
+                model_raw=model, dataset_raw=bench, dataset_config=shots[bench], metric_raw=BENCHMARKS[bench][0],
+                higher_is_better=True, source_version=date, snapshot_date=f"{date[:4]}-{date[4:6]}-{date[6:]}",
+            )  # fmt: skip
 
 
 def _shots(column: str, bench: str) -> str:
@@ -97,57 +94,56 @@ def _shots(column: str, bench: str) -> str:
     return f"{match.group(1)}-shot" if match else BENCHMARKS[bench][2]
 
 
-def read_snapshot_csv(path: Path, rel: str, date: str) -> tuple[list[dict], list[dict], set[str]]:
-    """One dated CSV → (records, quarantine rows, model ids seen)."""
-    df, quarantine = read_csv_bytes(path.read_bytes(), rel)
+def read_snapshot_csv(out: Collector, path: Path, rel: str, date: str) -> set[str]:
+    """One dated CSV into ``out``; returns the model ids seen."""
+    df, bad = read_csv_bytes(path.read_bytes(), rel)
+    out.quarantine += bad
     model_col, mapping, problems = map_columns([c for c in df.columns if c != "line"])
-    quarantine += [bad_row(rel, "line 1", problem, list(df.columns)) for problem in problems]
+    for problem in problems:
+        out.reject(rel, "line 1", problem, list(df.columns))
     if model_col is None:
-        return [], quarantine + [bad_row(rel, "line 1", "no model column", list(df.columns))], set()
+        out.reject(rel, "line 1", "no model column", list(df.columns))
+        return set()
     df["model"] = df[model_col].map(model_id)
     df["where"] = "line " + df["line"].astype(str)
-    records, bad = _records(df, mapping, rel, date, {b: _shots(c, b) for b, c in mapping.items()})
-    return records, quarantine + bad, set(df["model"])
+    _add_cells(out, df, mapping, rel, date, {b: _shots(c, b) for b, c in mapping.items()})
+    return set(df["model"])
 
 
-def read_size_bucket(path: Path, rel: str, skip: set[str]) -> tuple[list[dict], list[dict], dict[str, str]]:
-    """A ``data/20231031/<size>.json`` list of [model, average, arc, hellaswag, mmlu, truthfulqa] rows."""
-    try:
-        rows = json.loads(path.read_bytes())
-    except ValueError as exc:
-        return [], [bad_row(rel, "file", f"not valid JSON: {exc}", path.read_bytes()[:300].decode("utf-8", "replace"))], {}
-    rows = rows if isinstance(rows, list) else [rows]
-    good, quarantine = [], []
+def read_size_bucket(out: Collector, path: Path, rel: str, in_csv: set[str]) -> dict[str, str]:
+    """A ``data/20231031/<size>.json`` list of [model, average, arc, hellaswag, mmlu, truthfulqa] rows into
+    ``out``; returns {model: size bucket}. Rows of models already in the 20231031 CSV are quarantined."""
+    rows, bad = read_json(path, rel)
+    out.quarantine += bad
+    rows = rows if isinstance(rows, list) else [] if bad else [rows]
+    good = []
     for i, row in enumerate(rows):
         if not (isinstance(row, list) and len(row) == 6 and isinstance(row[0], str)):
-            quarantine.append(bad_row(rel, f"[{i}]", "expected [model, average, arc, hellaswag, mmlu, truthfulqa]", row))
-        elif model_id(row[0]) not in skip:
+            out.reject(rel, f"[{i}]", f"expected [model, average, {', '.join(BENCHMARKS)}]", row)
+        elif model_id(row[0]) in in_csv:
+            for bench, raw in zip(BENCHMARKS, row[2:]):
+                out.reject(rel, f"[{i}], {bench}", f"model already in the {BUCKET_DATE} CSV (same leaderboard day)",
+                           raw)
+        else:
             good.append([model_id(row[0]), f"[{i}]", *("" if v is None else str(v) for v in row[2:])])
     frame = pd.DataFrame(good, columns=["model", "where", *BENCHMARKS], dtype="string")
-    shots = {b: spec[2] for b, spec in BENCHMARKS.items()}
-    records, bad = _records(frame, {b: b for b in BENCHMARKS}, rel, BUCKET_DATE, shots)
-    return records, quarantine + bad, dict.fromkeys(frame["model"], path.stem)
+    _add_cells(out, frame, {b: b for b in BENCHMARKS}, rel, BUCKET_DATE, {b: s[2] for b, s in BENCHMARKS.items()})
+    return dict.fromkeys(frame["model"], path.stem)
 
 
 def read(snapshot_dir: Path) -> SourceBatch:
     snapshot_dir = Path(snapshot_dir)
-    retrieved = now_iso()
-    records, quarantine, seen, buckets = [], [], {}, {}
+    out = Collector(SOURCE)
+    seen, buckets = {}, {}
     for path in snapshot_files(snapshot_dir):
         rel = path.relative_to(snapshot_dir).as_posix()
         if path.suffix == ".csv":
-            recs, bad, models = read_snapshot_csv(path, rel, path.parent.name)
-            seen[path.parent.name] = models
+            seen[path.parent.name] = read_snapshot_csv(out, path, rel, path.parent.name)
         else:
-            recs, bad, sizes = read_size_bucket(path, rel, seen.get(BUCKET_DATE, set()))
-            buckets.update(sizes)
-        records += recs
-        quarantine += bad
-    for rec in records:
-        rec["retrieved_at"] = retrieved
+            buckets.update(read_size_bucket(out, path, rel, seen.get(BUCKET_DATE, set())))
     models = [{"model_raw": m, "organization": m.split("/")[0] if "/" in m else None,
                "tags": json.dumps([f"size:{buckets[m]}"] if m in buckets else [])}
-              for m in sorted({r["model_raw"] for r in records})]
-    datasets = [{"dataset_raw": b, "description": d, "task_type": "multiple-choice question answering", "modality": "text"}
-                for b, d in DESCRIPTIONS.items()]
-    return SourceBatch.build(SOURCE, records, models, datasets, quarantine)
+              for m in sorted({r["model_raw"] for r in out.records})]
+    datasets = [{"dataset_raw": b, "description": d, "task_type": "multiple-choice question answering",
+                 "modality": "text"} for b, d in DESCRIPTIONS.items()]
+    return out.batch(models, datasets)

@@ -11,11 +11,11 @@ results) and ``tasks/synonyms.csv`` (task-name aliases: a candidate dbt seed), `
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from orchestration.sources.model_index import Entry, IdMinter, entry_rows, text
-from orchestration.sources.records import SourceBatch, excerpt, now_iso
+from orchestration.sources.model_index import Entry, entry_rows, text
+from orchestration.sources.records import SourceBatch, now_iso
+from orchestration.sources.tables import IdMinter, bad_row, read_json
 
 SOURCE = "pwc_sota_extractor"
 VERSION = "paperswithcode/sota-extractor@e6374da"
@@ -25,11 +25,6 @@ MODALITY = {"nlp": "text", "computer vision": "image", "speech": "audio", "audio
 
 def snapshot_files(snapshot_dir: Path) -> list[Path]:
     return sorted((snapshot_dir / "pwc_sota_extractor" / "data" / "tasks").glob("*.json"))
-
-
-def _clean(value: object) -> object:
-    """Strip a byte-order mark, footnote stars and bold markers (``63.7*``, ``**70.3**``) before parsing."""
-    return value.strip().strip("\ufeff").strip("*").strip() if isinstance(value, str) else value
 
 
 def _walk(tasks: list, loc: str, inherited: list[str], out: list[Entry], datasets: dict) -> None:
@@ -83,13 +78,11 @@ def parse_evaluation_tables(tasks: list[dict], source_file: str, source_version:
     Record dicts carry ``paper_title`` / ``paper_url`` / ``paper_date`` extras for ``model_rows``.
     """
     if not isinstance(tasks, list):
-        return [], [], [{"source_file": source_file, "locator": "", "reason": "document is not a list of tasks",
-                         "excerpt": excerpt(tasks)}]
+        return [], [], [bad_row(source_file, "", "document is not a list of tasks", tasks)]
     entries, datasets = [], {}
     _walk(tasks, "", [], entries, datasets)
     records, quarantine = entry_rows(entries, source_file=source_file, source_version=source_version,
-                                     retrieved_at=retrieved_at or now_iso(), snapshot_date=snapshot_date, ids=ids,
-                                     clean=_clean)
+                                     retrieved_at=retrieved_at or now_iso(), snapshot_date=snapshot_date, ids=ids)
     return records, list(datasets.values()), quarantine
 
 
@@ -109,11 +102,9 @@ def read(snapshot_dir: Path) -> SourceBatch:
     ids, retrieved_at = IdMinter(), now_iso()
     for path in snapshot_files(snapshot_dir):
         rel = path.relative_to(snapshot_dir).as_posix()
-        try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-            quarantine.append({"source_file": rel, "locator": "", "reason": f"unreadable JSON: {err}",
-                               "excerpt": ""})
+        doc, bad = read_json(path, rel)
+        if bad:
+            quarantine += bad
             continue
         recs, ds_rows, quar = parse_evaluation_tables(doc, rel, VERSION, snapshot_date=SNAPSHOT_DATE,
                                                       retrieved_at=retrieved_at, ids=ids)

@@ -26,14 +26,15 @@ import httpx2
 import pandas as pd
 
 from orchestration.sources import pwc
-from orchestration.sources.records import SourceBatch, excerpt, now_iso
+from orchestration.sources.landing import TABLES
+from orchestration.sources.records import SourceBatch, now_iso
+from orchestration.sources.tables import bad_row
 
 SOURCE = "pwc_live"
 DEFAULT_URL = "https://production-media.paperswithcode.com/about/evaluation-tables.json.gz"
 TIMEOUT = httpx2.Timeout(120.0, connect=10.0)
 RETRY_STATUS = {408, 429, 500, 502, 503, 504}
 MAX_DELAY = 60.0
-TABLES = ("records", "models", "datasets", "quarantine")
 
 log = logging.getLogger(__name__)
 
@@ -82,8 +83,8 @@ def parse_archive(content: bytes, url: str, snapshot_date: str | None) -> Source
     try:
         tasks = json.loads(gzip.decompress(content) if content[:2] == b"\x1f\x8b" else content)
     except (OSError, EOFError, ValueError) as err:  # bad gzip, truncated stream, bad JSON / encoding
-        row = {"source_file": url, "locator": "", "reason": f"unreadable archive: {type(err).__name__}: {err}"[:300],
-               "excerpt": excerpt(content[:300].decode("utf-8", "replace"))}
+        row = bad_row(url, "", f"unreadable archive: {type(err).__name__}: {err}"[:300],
+                      content[:300].decode("utf-8", "replace"))
         return SourceBatch.build(SOURCE, [], quarantine=[row])
     records, datasets, quarantine = pwc.parse_evaluation_tables(tasks, url, version, snapshot_date=snapshot_date,
                                                                 retrieved_at=now_iso())

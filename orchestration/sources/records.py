@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from json.encoder import encode_basestring_ascii as _quote
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -68,8 +69,30 @@ def _frame(rows: list[dict] | pd.DataFrame, columns: dict[str, str]) -> pd.DataF
 
 
 def record_id(*parts: object) -> str:
-    """Stable id of a record within its source: sha1 of its identifying fields."""
-    return hashlib.sha1(json.dumps([str(p) for p in parts]).encode()).hexdigest()[:20]
+    """Stable id of a record within its source: sha1 of its identifying fields.
+
+    The hashed text is exactly ``json.dumps([str(p) for p in parts])``, built from json's own (C) string encoder
+    without the generic encoder's per-call overhead.
+    """
+    return hashlib.sha1(("[" + ", ".join([_quote(str(p)) for p in parts]) + "]").encode()).hexdigest()[:20]
+
+
+def _quoted(column) -> list[str]:
+    """JSON-quoted ``str`` of each value; each distinct value is encoded once (leaderboard columns repeat)."""
+    cache: dict[str, str] = {}
+    out = []
+    for text in map(str, column.tolist() if isinstance(column, (pd.Series, pd.Index)) else column):
+        quoted = cache.get(text)
+        if quoted is None:
+            quoted = cache[text] = _quote(text)
+        out.append(quoted)
+    return out
+
+
+def record_ids(*columns) -> list[str]:
+    """``record_id`` row by row over equal-length columns (lists, Series): the same ids, for large frames."""
+    sha1 = hashlib.sha1
+    return [sha1(("[" + ", ".join(row) + "]").encode()).hexdigest()[:20] for row in zip(*map(_quoted, columns))]
 
 
 def now_iso() -> str:

@@ -12,14 +12,14 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
 from orchestration.sources.model_index import (
-    Entry, IdMinter, dataset_rows, entry_rows, load_index, parse_count, pwc_entries, pwc_model_rows,
+    Entry, dataset_rows, entry_rows, load_index, parse_count, pwc_entries, pwc_model_rows,
 )
 from orchestration.sources.records import SourceBatch, now_iso
+from orchestration.sources.tables import IdMinter, read_csv_rows
 
 SOURCE = "timm"
 VERSION = "huggingface/pytorch-image-models@aa4b585"
@@ -34,19 +34,10 @@ def snapshot_files(snapshot_dir: Path) -> list[Path]:
                    *root.glob("model_index_yaml/*.yaml")])
 
 
-def _csv_rows(path: Path, rel: str) -> tuple[list[dict], list[dict]]:
-    """Rows of a CSV as dicts, or one quarantine row when the file cannot be read."""
-    try:
-        with path.open(newline="", encoding="utf-8") as fh:
-            return list(csv.DictReader(fh)), []
-    except (OSError, UnicodeDecodeError, csv.Error) as err:
-        return [], [{"source_file": rel, "locator": "", "reason": f"unreadable CSV: {err}", "excerpt": ""}]
-
-
-def _results_csv(rows: list[dict], dataset: str) -> tuple[list[Entry], dict[str, dict]]:
+def _results_csv(rows: list[tuple[int, dict]], dataset: str) -> tuple[list[Entry], dict[str, dict]]:
     """Entries for top1/top5 of every row, plus a side row per model (params in absolute count)."""
     entries, models = [], {}
-    for line, row in enumerate(rows, 2):
+    for line, row in rows:
         model = (row.get("model") or "").strip() or None
         entries += [Entry(model, dataset, m, row.get(m), f"line {line}.{m}", task=TASK, key=(row.get("img_size"),),
                           raw=row) for m in METRICS]
@@ -77,7 +68,7 @@ def read(snapshot_dir: Path) -> SourceBatch:
 
     for path in sorted(root.glob("results/results-*.csv"), key=lambda p: p.name != "results-imagenet.csv"):
         rel = path.relative_to(snapshot_dir).as_posix()
-        rows, problems = _csv_rows(path, rel)
+        _, rows, problems = read_csv_rows(path, rel)
         entries, model_rows = _results_csv(rows, path.stem.removeprefix("results-"))
         add(entries, rel, model_rows.values(), problems)
     for path in sorted(root.glob("model_index_yaml/*.yaml")):
@@ -87,9 +78,8 @@ def read(snapshot_dir: Path) -> SourceBatch:
             add(pwc_entries(doc), rel, pwc_model_rows([(rel, doc)]))
 
     meta_path = root / "results" / "model_metadata-in1k.csv"
-    meta_rows, problems = _csv_rows(meta_path, meta_path.relative_to(snapshot_dir).as_posix())
-    quarantine.extend(problems)
-    for row in meta_rows:
+    _, meta_rows, _ = read_csv_rows(meta_path, meta_path.relative_to(snapshot_dir).as_posix())  # side info only
+    for _, row in meta_rows:
         name, pretrain = (row.get("model") or "").strip(), (row.get("pretrain") or "").strip()
         if name and pretrain:
             side = models.setdefault(name, {"model_raw": name, "tags": "[]"})

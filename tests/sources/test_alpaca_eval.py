@@ -6,8 +6,8 @@ from orchestration.sources import alpaca_eval
 
 
 @pytest.fixture(scope="module")
-def batch(snapshot_dir):
-    return alpaca_eval.read(snapshot_dir)
+def batch(snapshot_batch):
+    return snapshot_batch(alpaca_eval)
 
 
 def test_real_leaderboards(batch, snapshot_dir):

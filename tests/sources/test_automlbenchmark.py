@@ -9,8 +9,8 @@ HEADER = "acc,auc,fold,framework,id,info,logloss,task,version,type\n"
 
 
 @pytest.fixture(scope="module")
-def batch(snapshot_dir):
-    return automlbenchmark.read(snapshot_dir)
+def batch(snapshot_batch):
+    return snapshot_batch(automlbenchmark)
 
 
 def _group(batch, budget, framework, task, metric):

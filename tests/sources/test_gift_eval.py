@@ -10,8 +10,8 @@ HEADER = "dataset,model,eval_metrics/MSE[mean],eval_metrics/MASE[0.5],domain,num
 
 
 @pytest.fixture(scope="module")
-def batch(snapshot_dir):
-    return gift_eval.read(snapshot_dir)
+def batch(snapshot_batch):
+    return snapshot_batch(gift_eval)
 
 
 def test_real_results_reconcile(batch, snapshot_dir):

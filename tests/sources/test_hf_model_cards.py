@@ -1,7 +1,6 @@
 """Hugging Face model cards: real cards from the snapshot plus hand-written bad ones."""
 
 import gzip
-import time
 
 from orchestration.sources import hf_model_cards as hf
 
@@ -80,10 +79,9 @@ def test_truncated_gzip_and_missing_collection(snapshot_dir, tmp_path):
     assert any(r.startswith("file not found") for r in reasons)  # the absent saranscript collection
 
 
-def test_full_read(snapshot_dir):
-    start = time.perf_counter()
-    batch = hf.read(snapshot_dir)
-    assert time.perf_counter() - start < 20
+def test_full_read(snapshot_batch):
+    batch = snapshot_batch(hf)
+    assert snapshot_batch.seconds[hf.SOURCE] < 20
     recs = batch.records
     assert 19_000 < len(recs) < 24_000 and recs["source_record_id"].is_unique
     assert recs["value"].notna().all() and set(recs["source_version"]) == {v for v, _ in hf.COLLECTIONS.values()}

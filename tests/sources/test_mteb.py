@@ -9,8 +9,8 @@ HEADER = "model,revision,task,split,hf_subset,languages,main_score,mteb_version,
 
 
 @pytest.fixture(scope="module")
-def sample(snapshot_dir):
-    return mteb.read(snapshot_dir, nrows=5000)
+def sample(snapshot_batch):
+    return snapshot_batch(mteb, nrows=5000)
 
 
 def test_real_rows_map_task_metadata(sample):

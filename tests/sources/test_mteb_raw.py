@@ -7,8 +7,8 @@ from orchestration.sources import mteb, mteb_raw
 
 
 @pytest.fixture(scope="module")
-def batch(snapshot_dir):
-    return mteb_raw.read(snapshot_dir)
+def batch(snapshot_batch):
+    return snapshot_batch(mteb_raw)
 
 
 def test_real_layout_matches_main_scores(batch, snapshot_dir):

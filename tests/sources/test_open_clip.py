@@ -8,8 +8,8 @@ HEADER = "name,pretrained,params (M),FLOPs (B),Average perf. on 2 datasets,Image
 
 
 @pytest.fixture(scope="module")
-def batch(snapshot_dir):
-    return open_clip.read(snapshot_dir)
+def batch(snapshot_batch):
+    return snapshot_batch(open_clip)
 
 
 def _record(batch, model, dataset, metric, config=None):

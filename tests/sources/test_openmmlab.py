@@ -3,8 +3,8 @@
 from orchestration.sources import openmmlab
 
 
-def test_full_read(snapshot_dir):
-    batch = openmmlab.read(snapshot_dir)
+def test_full_read(snapshot_dir, snapshot_batch):
+    batch = snapshot_batch(openmmlab)
     recs = batch.records
     assert 3_000 < len(recs) < 3_800 and recs["source_record_id"].is_unique
     assert set(recs["source_version"]) == {f"open-mmlab/{r}" for r in openmmlab.REPOS}

@@ -44,8 +44,8 @@ def test_parse_evaluation_tables_walks_nested_tables():
     assert pwc.parse_evaluation_tables({"task": "x"}, "t.json", "v")[2][0]["reason"] == "document is not a list of tasks"
 
 
-def test_full_read(snapshot_dir):
-    batch = pwc.read(snapshot_dir)
+def test_full_read(snapshot_dir, snapshot_batch):
+    batch = snapshot_batch(pwc)
     recs = batch.records
     assert batch.read_count == 6747 and 5_800 < len(recs) and recs["source_record_id"].is_unique
     semeval = recs[(recs["dataset_raw"] == "SemEval 2018") & recs["dataset_config"].notna()]
@@ -62,4 +62,4 @@ def test_unreadable_file_is_quarantined(tmp_path):
     (tasks / "bad.json").write_text('[{"task": "x", ')
     (tasks / "good.json").write_text(json.dumps(TABLES))
     batch = pwc.read(tmp_path)
-    assert len(batch.records) == 3 and batch.quarantine["reason"].str.startswith("unreadable JSON").sum() == 1
+    assert len(batch.records) == 3 and batch.quarantine["reason"].str.startswith("not valid JSON").sum() == 1

@@ -3,8 +3,8 @@
 from orchestration.sources import timm
 
 
-def test_full_read(snapshot_dir):
-    batch = timm.read(snapshot_dir)
+def test_full_read(snapshot_dir, snapshot_batch):
+    batch = snapshot_batch(timm)
     recs = batch.records
     assert 24_000 < len(recs) < 27_000 and recs["source_record_id"].is_unique
     assert set(recs["metric_raw"]) - {"Top 1 Accuracy", "Top 5 Accuracy"} == {"top1", "top5"}  # no *_err
@@ -31,7 +31,8 @@ def test_bad_rows_and_files(tmp_path):
         "model,img_size,top1,top1_err,top5,top5_err,param_count,crop_pct,interpolation\n"
         "good.a1_in1k,224,80.1,19.9,95.0,5.0,\"1,013.01\",0.9,bicubic\n"
         "bad.a1_in1k,224,n/a,,95.5,4.5,25.0,0.9,bicubic\n"
-        ",224,70.0,30.0,90.0,10.0,5.0,0.9,bicubic\n")
+        ",224,70.0,30.0,90.0,10.0,5.0,0.9,bicubic\n"
+        "cut.a1_in1k,224,71.0")
     (tmp_path / "timm" / "model_index_yaml" / "broken.yaml").write_text("Models: [\n")
     batch = timm.read(tmp_path)
     assert sorted(batch.records["value"]) == [80.1, 95.0, 95.5]
@@ -39,4 +40,6 @@ def test_bad_rows_and_files(tmp_path):
     reasons = sorted(batch.quarantine["reason"])
     assert reasons[:3] == ["missing model", "missing model", "missing value: 'n/a'"]
     assert any(r.startswith("unreadable YAML file: timm/model_index_yaml/broken.yaml") for r in reasons)
+    assert any(r.startswith("row has 3 fields, header has 9") for r in reasons)  # the truncated last line
+    assert batch.read_count == len(batch.records) + len(reasons) == 3 + 5
     assert batch.models.set_index("model_raw").loc["good.a1_in1k", "params"] == 1013.01e6

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
 from training.data import Benchmark
+from training.trainer import TrainConfig, train_ranker
 
 
 def fake_embed(texts: list[str]) -> np.ndarray:
@@ -25,8 +27,8 @@ def fake_embed(texts: list[str]) -> np.ndarray:
 fake_embed.tag = "fake-bow-16"
 
 
-def toy_benchmark(seed: int = 0) -> Benchmark:
-    """30 models of two families and 10 datasets of two tasks: 'alpha' models win on classification and lose on
+def toy_benchmark(seed: int = 0, n_datasets: int = 12) -> Benchmark:
+    """30 models of two families and ``n_datasets`` datasets of two tasks: 'alpha' models win on classification and lose on
     retrieval, 'beta' models the reverse; within a family larger index = slightly stronger. One metric is
     lower-is-better (error), so its values are negated by signed_value."""
     rng = np.random.default_rng(seed)
@@ -37,7 +39,7 @@ def toy_benchmark(seed: int = 0) -> Benchmark:
                            "params": float(10 ** (7 + i / 5)), "card_text": f"{fam} model number {i} by {org}",
                            "tags": json.dumps([fam]), "pipeline_tag": None, "aliases": json.dumps([f"{fam.upper()}-{i}"])})
     datasets, evals = [], []
-    for d in range(10):
+    for d in range(n_datasets):
         task = "classification" if d % 2 == 0 else "retrieval"
         ds = f"{task[:5]}-set-{d}"
         datasets.append({"dataset_id": ds, "display_name": ds, "description": f"a {task} benchmark number {d}",
@@ -54,3 +56,21 @@ def toy_benchmark(seed: int = 0) -> Benchmark:
     evals["z_score"] = evals.groupby("list_id")["signed_value"].transform(lambda s: (s - s.mean()) / s.std(ddof=0))
     metrics = pd.DataFrame({"metric_id": ["accuracy", "error"], "higher_is_better": [True, False]})
     return Benchmark.from_frames(evals, pd.DataFrame(models), pd.DataFrame(datasets), metrics)
+
+
+HELD_MODELS = ["orga/alpha-7-base", "orgb/beta-7-base"]
+VALID_DATASETS = ["class-set-8", "retri-set-9"]
+TEST_DATASETS = ["class-set-10", "retri-set-11"]
+
+
+@lru_cache(maxsize=1)
+def trained_toy():
+    """(bench, ranker) trained once per session without TEST_DATASETS and HELD_MODELS, early-stopped on
+    VALID_DATASETS."""
+    bench = toy_benchmark()
+    ev = bench.evals
+    held = ev["dataset_id"].isin(TEST_DATASETS) | ev["model_id"].isin(HELD_MODELS)
+    valid = ev["dataset_id"].isin(VALID_DATASETS)
+    config = TrainConfig(epochs=80, patience=80, lists_per_batch=8, dim=32, lr=5e-3, seed=0, max_minutes=2)
+    ranker = train_ranker(bench, config, train=ev[~held & ~valid], valid=ev[valid & ~held], embed_fn=fake_embed)
+    return bench, ranker

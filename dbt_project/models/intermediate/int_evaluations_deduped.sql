@@ -1,11 +1,13 @@
 -- One row per (model, dataset, metric): the record from the highest-precedence source wins, and within a
--- source the latest dated snapshot; how many raw records merged and how far their values spread is kept.
+-- source the latest dated snapshot, then the best value a source reports for several configurations of one
+-- model (e.g. timm at two test image sizes); how many raw records merged and how far their values spread is kept.
 with ranked as (
     select
         *,
         row_number() over (
             partition by model_id, dataset_id, metric_id
-            order by precedence, snapshot_date desc nulls last, source_version desc nulls last, source_record_id
+            order by precedence, snapshot_date desc nulls last, source_version desc nulls last,
+                case when higher_is_better then -value else value end nulls last, source_record_id
         ) as rn
     from {{ ref('int_evaluations_scaled') }}
 ),

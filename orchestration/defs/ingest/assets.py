@@ -15,6 +15,12 @@ class LiveSourceConfig(Config):
     enabled: bool = False
     limit: int = 1000
 
+def selected_snapshot_sources() -> list[str]:
+    """All snapshot sources, or the comma-separated subset in MODELLENS_SOURCES (slices for tests and trials)."""
+    chosen = os.environ.get("MODELLENS_SOURCES", "").strip()
+    return [s.strip() for s in chosen.split(",") if s.strip()] if chosen else list(registry.SNAPSHOT_CONNECTORS)
+
+
 def _landing_metadata(result) -> dict:
     return {
         "records_read": result.counts["read"],
@@ -35,9 +41,13 @@ def build_snapshot_asset(source: str) -> AssetsDefinition:
     )
     def raw_asset(context: AssetExecutionContext) -> MaterializeResult:
         ensure_home()
+        if source not in selected_snapshot_sources():
+            context.log.info(f"{source}: not in MODELLENS_SOURCES, landing left as it is")
+            return MaterializeResult(metadata={**_landing_metadata(land_empty_if_missing(source, landing_dir())),
+                                               "selected": False})
         result = land(registry.connector(source), snapshot_dir(), landing_dir())
         context.log.info(f"{source}: {result.counts} ({'unchanged, skipped' if result.skipped else 'parsed'})")
-        return MaterializeResult(metadata=_landing_metadata(result))
+        return MaterializeResult(metadata={**_landing_metadata(result), "selected": True})
 
     return raw_asset
 

@@ -1,5 +1,9 @@
 """Every dbt model is an asset and every dbt test an asset check, run by dagster-dbt in the DuckDB warehouse."""
 
+import shutil
+import sys
+from pathlib import Path
+
 from dagster import AssetExecutionContext, Config, Definitions
 from dagster_dbt import DbtCliResource, dbt_assets
 
@@ -9,6 +13,11 @@ from orchestration.lib.translator import ModelLensDbtTranslator
 from orchestration.settings import ensure_home
 
 WAREHOUSE_POOL = "duckdb_writer"
+
+
+def dbt_executable() -> str:
+    """dbt from PATH, else the one installed beside this interpreter (a venv that was never activated)."""
+    return shutil.which("dbt") or str(Path(sys.executable).parent / "dbt")
 
 class DbtBuildConfig(Config):
     full_refresh: bool = False
@@ -26,5 +35,5 @@ def benchmark_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, co
 
 defs = Definitions(
     assets=[benchmark_dbt_assets],
-    resources={"dbt": DbtCliResource(project_dir=dbt_project)},
+    resources={"dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())},
 )

@@ -1,0 +1,39 @@
+# `make run`: set up and run the whole pipeline on the snapshot. `make test`: set up and run the tests.
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+export MODELLENS_HOME ?= $(CURDIR)/.modellens
+export DAGSTER_HOME ?= $(MODELLENS_HOME)/dagster
+export PATH := $(BIN):$(PATH)
+MANIFEST := dbt_project/target/manifest.json
+DBT_SOURCES := $(shell find dbt_project/models dbt_project/macros dbt_project/seeds -type f) dbt_project/dbt_project.yml
+
+.PHONY: setup run test dev stats clean
+
+setup: $(VENV)/.installed $(MANIFEST)
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || python3 -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+$(MANIFEST): $(VENV)/.installed $(DBT_SOURCES)
+	mkdir -p $(MODELLENS_HOME)
+	dagster-dbt project prepare-and-package --file orchestration/defs/transform/project.py
+	touch $@
+
+run: setup
+	modellens pipeline
+	modellens stats --json
+
+test: setup
+	python -m pytest -q
+
+dev: setup
+	dagster dev -w workspace.yaml
+
+stats:
+	modellens stats --json
+
+clean:
+	rm -rf $(MODELLENS_HOME) dbt_project/target

@@ -1,0 +1,43 @@
+import json
+
+import pytest
+
+from serving.queries import QueryError, read_queries
+
+
+def write(tmp_path, lines):
+    path = tmp_path / "q.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_valid_queries_keep_candidates_as_spelled(tmp_path):
+    path = write(tmp_path, [json.dumps({"query_id": "a", "dataset": "MMLU", "candidates": ["Org/Model-X", "x"]}),
+                            json.dumps({"query_id": 2, "dataset": "imagenet", "higher_is_better": False})])
+    first, second = read_queries(path)
+    assert first["candidates"] == ["Org/Model-X", "x"]
+    assert second["query_id"] == "2" and second["candidates"] is None and second["higher_is_better"] is False
+
+
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ("{not json", ":2: not valid JSON"),
+        (json.dumps({"query_id": "b"}), ":2: missing or empty field 'dataset'"),
+        (json.dumps({"query_id": "b", "dataset": "d", "candidates": []}), "'candidates' is empty"),
+        (json.dumps({"query_id": "b", "dataset": "d", "candidates": ["ok", 7]}), "non-empty string, got 7"),
+        (json.dumps({"query_id": "b", "dataset": "d", "candidates": "a,b"}), "must be a list"),
+        (json.dumps({"query_id": "b", "dataset": "d", "higher_is_better": "yes"}), "true or false"),
+        (json.dumps(["a"]), ":2: a query must be a JSON object"),
+        (json.dumps({"query_id": "a", "dataset": "d"}), "duplicate query_id 'a'"),
+    ],
+)
+def test_bad_lines_name_the_line(tmp_path, line, message):
+    path = write(tmp_path, [json.dumps({"query_id": "a", "dataset": "d"}), line])
+    with pytest.raises(QueryError, match=message.replace("(", r"\(").replace("[", r"\[")):
+        read_queries(path)
+
+
+def test_empty_file_is_an_error(tmp_path):
+    with pytest.raises(QueryError, match="no queries"):
+        read_queries(write(tmp_path, [""]))

@@ -1,0 +1,76 @@
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from scipy.stats import spearmanr
+
+from tests.training.toy_bench import HELD_MODELS, TEST_DATASETS, fake_embed, toy_benchmark, trained_toy
+from training.features import hash_token, name_tokens, size_bucket
+from training.trainer import TrainConfig, train_ranker
+
+
+def test_learns_planted_structure_on_unseen_datasets():
+    bench, ranker = trained_toy()
+    test = bench.evals[bench.evals["dataset_id"].isin(TEST_DATASETS)]
+    rhos = []
+    for list_id, rows in test.groupby("list_id"):
+        dataset = bench.datasets.loc[rows["dataset_id"].iloc[0]]
+        query = {"dataset_id": "renamed-" + rows["dataset_id"].iloc[0], "description": dataset["description"],
+                 "task": dataset["task"], "metric": rows["metric_id"].iloc[0]}
+        scores = ranker.score_pairs(rows["model_id"].tolist(), None, query)  # unseen list, from metadata only
+        rhos.append(spearmanr(scores, rows["signed_value"]).statistic)
+    assert min(rhos) > 0.5, rhos  # random scoring would be ~0
+
+
+def test_scores_unseen_models_from_their_names():
+    bench, ranker = trained_toy()
+    assert not set(HELD_MODELS) & set(ranker.catalogue.models.loc[ranker.catalogue.models["id_idx"] > 0, "model_id"])
+    alpha, beta = HELD_MODELS
+    won = []
+    for list_id in ["class-set-0|accuracy", "retri-set-1|accuracy", "class-set-2|accuracy", "retri-set-3|error"]:
+        a, b = ranker.score_pairs([alpha, beta], list_id, None)
+        won.append(a > b if list_id.startswith("class") else b > a)
+    assert all(won)
+
+
+def test_module_predict_agrees_with_full_sort_predict():
+    _, ranker = trained_toy()
+    module = ranker.module.eval()
+    lists = torch.tensor([0, 3])
+    with torch.no_grad():
+        full = module.full_sort_predict(lists)
+        pairs = module.predict(torch.tensor([5, 5, 17]), torch.tensor([0, 3, 3]))
+    assert full.shape == (2, len(ranker.model_ids))
+    np.testing.assert_allclose(pairs.numpy(), [full[0, 5], full[1, 5], full[1, 17]], rtol=1e-5, atol=1e-5)
+
+
+def test_internal_validation_split_and_time_budget():
+    bench = toy_benchmark(n_datasets=4)
+    ranker = train_ranker(bench, TrainConfig(epochs=3, dim=16), embed_fn=fake_embed)
+    stats = ranker.meta["stats"]
+    assert stats["valid_lists"] == 1 and stats["train_lists"] == 3 and stats["epochs"] <= 3
+    assert len(ranker.meta["history"]) == stats["epochs"]
+
+
+@pytest.mark.parametrize("model_id, expected", [
+    ("timm/resnet50.a1_in1k", ["timm", "resnet50", "a1", "in1k", "resnet", "50", "a", "1", "in", "k"]),
+    ("meta-llama/Llama-2-7b", ["meta", "llama", "2", "7b", "7", "b"]),
+])
+def test_name_tokens(model_id, expected):
+    assert name_tokens(model_id) == expected
+    assert hash_token("resnet") == hash_token("resnet") < 10_000
+
+
+def test_size_bucket_from_params_or_name():
+    assert size_bucket(None, "org/unknown") == 0
+    assert size_bucket(7e9) == size_bucket(None, "meta-llama/llama-2-7b") > size_bucket(125e6)
+    assert size_bucket(float("nan"), "eleutherai/pythia-160m") == size_bucket(1.6e8)
+
+
+def test_train_frame_with_nan_signed_values_is_ignored():
+    bench = toy_benchmark(n_datasets=4)
+    train = bench.evals.copy()
+    train.loc[train.index[:5], "signed_value"] = np.nan
+    ranker = train_ranker(bench, TrainConfig(epochs=1, dim=16), train=train, valid=pd.DataFrame(columns=train.columns),
+                          embed_fn=fake_embed)
+    assert np.isfinite(ranker.score_catalogue("class-set-0|accuracy")).all()

@@ -1,0 +1,79 @@
+import time
+
+import numpy as np
+import pytest
+
+from tests.training.toy_bench import HELD_MODELS, fake_embed, trained_toy
+from training.features import TextEmbedder, minilm_embed
+from training.ranker import Ranker
+
+
+@pytest.fixture(scope="module")
+def ranker():
+    return trained_toy()[1]
+
+
+def test_save_load_round_trip_gives_identical_scores(ranker, tmp_path):
+    ranker.save(tmp_path / "artifact")
+    assert {p.name for p in (tmp_path / "artifact").iterdir()} == {
+        "model.pt", "meta.json", "models.parquet", "datasets.parquet", "lists.parquet"}
+    loaded = Ranker.load(tmp_path / "artifact", embed_fn=fake_embed)
+    assert loaded.model_ids == ranker.model_ids
+    query = {"query_id": "q", "dataset": "brand-new-set", "description": "a retrieval benchmark", "task": "retrieval"}
+    for a, b in [(ranker, loaded)]:
+        np.testing.assert_array_equal(a.score_catalogue("class-set-0|accuracy"), b.score_catalogue("class-set-0|accuracy"))
+        names = ["orga/alpha-1-base", "never/seen-model-7b"]
+        np.testing.assert_array_equal(a.score_pairs(names, None, query), b.score_pairs(names, None, query))
+        assert a.rank(query, k=5) == b.rank(query, k=5)
+
+
+def test_rank_echoes_every_candidate_as_spelled(ranker):
+    candidates = ["ORGA/Alpha-3-Base", "BETA-14", "orgb/beta-2-base", "someone/unknown-model", HELD_MODELS[0],
+                  "orgb/beta-2-base"]
+    out = ranker.rank({"query_id": "q", "dataset": "RETRI-SET-1-V1", "metric": "accuracy", "candidates": candidates})
+    assert sorted(name for name, _ in out) == sorted(candidates)
+    scores = [s for _, s in out]
+    assert scores == sorted(scores, reverse=True) and all(np.isfinite(scores))
+    # 'RETRI-SET-1-V1' is an alias of retri-set-1, where beta models win; aliases resolve to the catalogue entry
+    by_name = dict(out)
+    assert by_name["BETA-14"] > by_name["ORGA/Alpha-3-Base"]
+    assert by_name["BETA-14"] == pytest.approx(ranker.score_pairs(["orgb/beta-14-base"], "retri-set-1|accuracy")[0])
+
+
+def test_rank_without_candidates_returns_top_k_of_catalogue_fast(ranker):
+    out = ranker.rank({"query_id": "q", "dataset": "class-set-0"}, k=5)
+    assert len(out) == 5 and all(name in ranker.model_ids for name, _ in out)
+    assert all(name.startswith("orga/alpha") for name, _ in out)  # alpha models win classification
+    start = time.perf_counter()
+    for _ in range(50):
+        ranker.rank({"query_id": "q", "dataset": "class-set-0", "metric": "accuracy"}, k=10)
+    assert (time.perf_counter() - start) / 50 < 0.01
+
+
+def test_unseen_dataset_query_uses_metadata(ranker):
+    query = {"query_id": "q", "dataset": "my-new-benchmark", "description": "a classification benchmark",
+             "task": "classification", "modality": "text", "metric": "accuracy", "higher_is_better": True}
+    top = ranker.rank(query, k=5)
+    assert sum(name.startswith("orga/alpha") for name, _ in top) >= 4
+
+
+def test_wrong_embedder_is_refused(ranker, tmp_path):
+    loaded = Ranker.load(ranker.save(tmp_path / "a"))  # trained with the fake embedder, loaded without one
+    assert len(loaded.rank({"query_id": "q", "dataset": "class-set-0"}, k=3)) == 3  # no new text: no encoder
+    with pytest.raises(ValueError, match="embed_fn"):
+        loaded.score_pairs(["brand/new-model"], "class-set-0|accuracy")
+
+
+def test_real_minilm_loads_offline_and_caches(tmp_path):
+    texts = ["image classification on ImageNet", "a convolutional image classifier", "legal contract question answering"]
+    embedder = TextEmbedder(minilm_embed, tmp_path)
+    vectors = embedder(texts)
+    assert vectors.shape == (3, 384)
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, rtol=1e-4)
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
+
+    def must_not_run(texts):
+        pytest.fail("cached texts were embedded again")
+
+    must_not_run.tag = minilm_embed.tag
+    np.testing.assert_array_equal(TextEmbedder(must_not_run, tmp_path)(texts[::-1]), vectors[::-1])
