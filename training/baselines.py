@@ -92,7 +92,7 @@ class SizePriorBaseline:
         ids = test_rows["model_id"]
         params = ids.map(self.params).astype(float)
         params = params.fillna(ids.map(params_from_name).astype(float))
-        logp = np.log10(params)
+        logp = np.log10(params.where(params > 0))
         logp = logp.fillna(logp.groupby(test_rows["list_id"].to_numpy()).transform("median"))
         return logp.fillna(logp.median() if logp.notna().any() else 0.0).to_numpy(float)
 

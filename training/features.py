@@ -167,7 +167,10 @@ def embedder_tag(embed_fn: EmbedFn) -> str:
 
 
 class TextEmbedder:
-    """Embeds texts with ``embed_fn``, caching vectors by text hash in ``cache_dir`` (two .npy files per embedder)."""
+    """Embeds texts with ``embed_fn``, caching vectors by text hash in memory and in ``cache_dir`` (one .npz per
+    embedder tag)."""
+
+    CHUNK = 4096
 
     def __init__(self, embed_fn: EmbedFn | None = None, cache_dir: str | Path | None = None):
         self.embed_fn = embed_fn or minilm_embed
@@ -175,14 +178,14 @@ class TextEmbedder:
         self.cache_dir = Path(cache_dir) if cache_dir else None
         self._keys: dict[str, int] = {}
         self._vecs = np.zeros((0, 0), dtype=np.float32)
-        if self.cache_dir and self._path("keys").exists():
-            keys = np.load(self._path("keys"), allow_pickle=False)
-            self._vecs = np.load(self._path("vecs"), allow_pickle=False)
-            self._keys = {str(k): i for i, k in enumerate(keys)}
+        if self.cache_dir and self._path().exists():
+            with np.load(self._path(), allow_pickle=False) as cached:
+                self._vecs = cached["vecs"]
+                self._keys = {str(k): i for i, k in enumerate(cached["keys"])}
 
-    def _path(self, kind: str) -> Path:
+    def _path(self) -> Path:
         safe = re.sub(r"[^a-zA-Z0-9_.-]", "_", self.tag)
-        return self.cache_dir / f"text_emb.{safe}.{kind}.npy"
+        return self.cache_dir / f"text_emb.{safe}.npz"
 
     @staticmethod
     def key(text: str) -> str:
@@ -194,12 +197,14 @@ class TextEmbedder:
         for key, text in zip(keys, texts):
             if key not in self._keys and key not in missing:
                 missing[key] = text
-        if missing:
-            new = np.asarray(self.embed_fn(list(missing.values())), dtype=np.float32)
-            start = len(self._keys)
+        pending = list(missing.items())
+        for start in range(0, len(pending), self.CHUNK):  # save after each chunk: a long first run resumes
+            chunk = pending[start : start + self.CHUNK]
+            new = np.asarray(self.embed_fn([text for _, text in chunk]), dtype=np.float32)
+            offset = len(self._keys)
             self._vecs = new if self._vecs.size == 0 else np.concatenate([self._vecs, new])
-            for offset, key in enumerate(missing):
-                self._keys[key] = start + offset
+            for i, (key, _) in enumerate(chunk):
+                self._keys[key] = offset + i
             self._save()
         return self._vecs[[self._keys[k] for k in keys]] if keys else np.zeros((0, self.dim), np.float32)
 
@@ -208,13 +213,13 @@ class TextEmbedder:
         return int(self._vecs.shape[1]) if self._vecs.size else int(np.asarray(self.embed_fn(["x"])).shape[1])
 
     def _save(self) -> None:
+        """One .npz replaced atomically, so concurrent readers never see keys and vectors out of step."""
         if not self.cache_dir:
             return
         self.cache_dir.mkdir(parents=True, exist_ok=True)
-        for kind, array in (("keys", np.array(list(self._keys), dtype="U20")), ("vecs", self._vecs)):
-            tmp = self._path(kind).with_suffix(".tmp.npy")
-            np.save(tmp, array, allow_pickle=False)
-            os.replace(tmp, self._path(kind))
+        tmp = self._path().with_suffix(f".{os.getpid()}.tmp.npz")
+        np.savez(tmp, keys=np.array(list(self._keys), dtype="U20"), vecs=self._vecs)
+        os.replace(tmp, self._path())
 
 
 UNK = "[UNK]"

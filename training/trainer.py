@@ -38,7 +38,7 @@ class TrainConfig:
     patience: int = 4  # epochs without validation improvement before stopping
     max_minutes: float = 12.0  # wall-clock budget for the whole call (embeddings included)
     valid_fraction: float = 0.05  # lists held out internally when no ``valid`` rows are given
-    threads: int = 2
+    threads: int = 1  # tiny matmuls: 2 intra-op threads were 6-13x slower than 1 on a busy 2-core machine
 
 
 def per_list_z(frame: pd.DataFrame, column: str = "signed_value") -> np.ndarray:
@@ -140,7 +140,7 @@ def train_ranker(bench: Benchmark, config: TrainConfig | None = None, train: pd.
     train = train.assign(z=per_list_z(train))
 
     catalogue = build_catalogue(bench, train)
-    embedder = TextEmbedder(embed_fn, cache_dir)
+    embedder = embed_fn if isinstance(embed_fn, TextEmbedder) else TextEmbedder(embed_fn, cache_dir)
     model_text = embedder(catalogue.model_texts)
     dataset_text = embedder(catalogue.dataset_texts)
     t_embed = time.monotonic() - t0

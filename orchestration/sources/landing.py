@@ -28,8 +28,10 @@ class LandingResult:
 
 
 def fingerprint(connector: ModuleType, snapshot_dir: Path) -> str:
-    """Hash of the connector's code and of every input file's bytes."""
-    digest = hashlib.sha256(Path(connector.__file__).read_bytes())
+    """Hash of the parsing code (the connector and the shared modules it builds on) and of every input file."""
+    digest = hashlib.sha256()
+    for code in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(code.read_bytes())
     for path in sorted(connector.snapshot_files(snapshot_dir)):
         digest.update(str(path.relative_to(snapshot_dir)).encode())
         with open(path, "rb") as handle:

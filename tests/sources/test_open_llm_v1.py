@@ -11,9 +11,8 @@ def batch(snapshot_batch):
 
 
 def test_full_read(batch):
-    recs = batch.records
-    assert batch.read_count == len(recs) + len(batch.quarantine)
-    assert 29000 < batch.read_count < 31000 and recs.source_record_id.is_unique
+    recs = batch.records  # reconciliation and id uniqueness: test_landing, for every connector
+    assert 29000 < batch.read_count < 31000
     assert recs.snapshot_date.nunique() == 18
     assert set(recs.dataset_raw) == {"ARC", "HellaSwag", "MMLU", "TruthfulQA"}  # no Average
     assert set(zip(recs.dataset_raw, recs.dataset_config)) == {
