@@ -2,11 +2,25 @@
 
 import os
 
-from dagster import AssetExecutionContext, AssetsDefinition, Config, Definitions, MaterializeResult, asset
+import pandas as pd
+from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetChecksDefinition,
+    AssetExecutionContext,
+    AssetsDefinition,
+    Config,
+    Definitions,
+    MaterializeResult,
+    asset,
+    asset_check,
+)
+
+from orchestration.lib.gx_checks import raw_records_suite, validate, with_bounded_value
 
 from orchestration.settings import ensure_home, home, landing_dir, snapshot_dir
 from orchestration.sources import registry
-from orchestration.sources.landing import land, land_empty_if_missing
+from orchestration.sources.landing import land, land_empty_if_missing, read_manifest
 from orchestration.sources.live import land_live
 
 class LiveSourceConfig(Config):
@@ -71,8 +85,27 @@ def build_live_asset(source: str) -> AssetsDefinition:
 
     return raw_asset
 
+def build_raw_check(source: str) -> AssetChecksDefinition:
+    @asset_check(
+        asset=f"raw_{source}",
+        name="gx_raw_records",
+        description="Great Expectations on the landed records: required fields, unique ids, numeric share, ranges "
+        "(a warning: raw data is what it is; the blocking checks guard the marts).",
+    )
+    def raw_check() -> AssetCheckResult:
+        folder = landing_dir() / source
+        records = pd.read_parquet(folder / "records.parquet")
+        read = read_manifest(folder)["counts"]["read"]
+        if read == 0:
+            return AssetCheckResult(passed=True, description="nothing landed (source disabled or empty)")
+        return validate(with_bounded_value(records, "metric_raw"), raw_records_suite(read), f"raw_{source}",
+                        severity=AssetCheckSeverity.WARN)
+
+    return raw_check
+
+
 raw_assets = [build_snapshot_asset(s) for s in registry.SNAPSHOT_CONNECTORS] + [
     build_live_asset(s) for s in registry.LIVE_CONNECTORS
 ]
 
-defs = Definitions(assets=raw_assets)
+defs = Definitions(assets=raw_assets, asset_checks=[build_raw_check(s) for s in registry.ALL_SOURCES])

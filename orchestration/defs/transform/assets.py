@@ -4,13 +4,15 @@ import shutil
 import sys
 from pathlib import Path
 
-from dagster import AssetExecutionContext, Config, Definitions
+import duckdb
+from dagster import AssetCheckResult, AssetExecutionContext, AssetKey, Config, Definitions, asset_check
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration.defs.transform.project import dbt_project
 from orchestration.lib.dbt_args import dbt_build_args
 from orchestration.lib.translator import ModelLensDbtTranslator
-from orchestration.settings import ensure_home
+from orchestration.lib.gx_checks import marts_suite, validate, with_bounded_value
+from orchestration.settings import ensure_home, warehouse_path
 
 WAREHOUSE_POOL = "duckdb_writer"
 
@@ -33,7 +35,23 @@ def benchmark_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, co
     ensure_home()
     yield from dbt.cli(dbt_build_args(full_refresh=config.full_refresh), context=context).stream()
 
+@asset_check(
+    asset=AssetKey("fct_evaluations"),
+    blocking=True,
+    description="Great Expectations on the benchmark before training: finite z-scores, list sizes, known "
+    "directions, value ranges of accuracy-like metrics, unique keys. Blocks training when it fails.",
+)
+def gx_benchmark_ready() -> AssetCheckResult:
+    with duckdb.connect(str(warehouse_path()), read_only=True) as con:
+        frame = con.sql(
+            "select model_id || '|' || list_id as key, value, metric_id, z_score, higher_is_better, list_size"
+            " from fct_evaluations"
+        ).df()
+    return validate(with_bounded_value(frame, "metric_id"), marts_suite(), "fct_evaluations")
+
+
 defs = Definitions(
     assets=[benchmark_dbt_assets],
+    asset_checks=[gx_benchmark_ready],
     resources={"dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())},
 )
