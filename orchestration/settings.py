@@ -9,6 +9,20 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 
 
+# The Dagster instance: one op at a time per concurrency pool (DuckDB has a single writer), retries for failed
+# runs of the live sources, no telemetry.
+INSTANCE_CONFIG = """\
+concurrency:
+  pools:
+    default_limit: 1
+run_retries:
+  enabled: true
+  max_retries: 0
+telemetry:
+  enabled: false
+"""
+
+
 def home() -> Path:
     return Path(os.environ.get("MODELLENS_HOME", REPO_ROOT / ".modellens")).resolve()
 
@@ -48,4 +62,8 @@ def ensure_home() -> Path:
         path.mkdir(parents=True, exist_ok=True)
     os.environ["MODELLENS_HOME"] = str(root)
     os.environ.setdefault("DAGSTER_HOME", str(root / "dagster"))
+    instance_config = Path(os.environ["DAGSTER_HOME"]) / "dagster.yaml"
+    if not instance_config.exists():
+        instance_config.parent.mkdir(parents=True, exist_ok=True)
+        instance_config.write_text(INSTANCE_CONFIG)
     return root

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -13,6 +14,14 @@ from serving.queries import QueryError, normalise_query
 
 def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9._-]+", "-", name.lower()).strip("-") or "request"
+
+
+def requests_fingerprint(folder: Path) -> str:
+    """Changes whenever a request file is added, edited or removed."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.glob("*")):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def read_requests(folder: Path) -> tuple[list[dict], list[str]]:

@@ -87,11 +87,10 @@ def promote_latest(bench: Benchmark, margin: float) -> Outcome:
     champion = registry.alias_version(registry.CHAMPION)
     if candidate is None:
         raise RuntimeError("no registered model version to promote")
-    _, holdout = split_holdout(bench)
-    ranker = registry.load_ranker(f"models:/{registry.MODEL_NAME}/{candidate}")
-    cand_metrics = holdout_metrics(ranker, bench, holdout)
     if champion == candidate:
-        return Outcome(True, candidate, champion, cand_metrics, cand_metrics)
+        return Outcome(True, candidate, champion, {}, None)
+    _, holdout = split_holdout(bench)
+    cand_metrics = holdout_metrics(registry.load_ranker(f"models:/{registry.MODEL_NAME}/{candidate}"), bench, holdout)
     champ_metrics = None
     if champion is not None:
         champ_metrics = holdout_metrics(registry.load_ranker(registry.model_uri()), bench, holdout)

@@ -9,9 +9,11 @@ from dagster import (
     AssetChecksDefinition,
     AssetExecutionContext,
     AssetsDefinition,
+    Backoff,
     Config,
     Definitions,
     MaterializeResult,
+    RetryPolicy,
     asset,
     asset_check,
 )
@@ -72,6 +74,7 @@ def build_live_asset(source: str) -> AssetsDefinition:
         kinds={"python", "parquet"},
         owners=["team:data"],
         description=f"Live {source} records (opt-in, needs network); an empty landing while disabled.",
+        retry_policy=RetryPolicy(max_retries=3, delay=60, backoff=Backoff.EXPONENTIAL),
     )
     def raw_asset(context: AssetExecutionContext, config: LiveSourceConfig) -> MaterializeResult:
         ensure_home()

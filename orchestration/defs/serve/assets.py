@@ -1,7 +1,5 @@
 """Top-K pools from the champion, for every benchmark dataset and every dataset request; the requests sensor."""
 
-import hashlib
-
 import pandas as pd
 
 from dagster import (
@@ -20,9 +18,10 @@ from dagster import (
 
 from orchestration.defs.train.assets import champion_model
 from orchestration.defs.transform.assets import WAREHOUSE_POOL
+from orchestration.lib.build_state import read_state, write_state
 from orchestration.settings import ensure_home, mlflow_artifacts, mlflow_uri, requests_dir, warehouse_path
 from serving import pools
-from serving.requests import read_requests
+from serving.requests import read_requests, requests_fingerprint
 from training import registry
 
 class PoolsConfig(Config):
@@ -40,6 +39,10 @@ def topk_pools(context: AssetExecutionContext, config: PoolsConfig) -> Materiali
     ensure_home()
     registry.configure(mlflow_uri(), mlflow_artifacts())
     version = registry.alias_version(registry.CHAMPION)
+    fingerprint = f"{version}|{config.k}|{read_state('dbt_build')}|{requests_fingerprint(requests_dir())}"
+    if read_state("topk_pools") == fingerprint:
+        context.log.info(f"champion v{version}, benchmark and requests unchanged: pools are current")
+        return MaterializeResult(metadata={"model_version": version, "skipped_unchanged": True})
     ranker = registry.load_ranker(registry.model_uri())
     request_queries, errors = read_requests(requests_dir())
     for error in errors:
@@ -50,6 +53,7 @@ def topk_pools(context: AssetExecutionContext, config: PoolsConfig) -> Materiali
     ]
     table = pd.concat(frames, ignore_index=True)
     pools.write_pools(warehouse_path(), table)
+    write_state("topk_pools", fingerprint)
     return MaterializeResult(
         metadata={
             "model_version": version,
@@ -57,21 +61,17 @@ def topk_pools(context: AssetExecutionContext, config: PoolsConfig) -> Materiali
             "request_pools": int(frames[1]["query_id"].nunique()),
             "rejected_requests": len(errors),
             "rows": len(table),
+            "skipped_unchanged": False,
         }
     )
 
 pools_job = define_asset_job("topk_pools_job", selection=AssetSelection.assets(topk_pools))
 
-def requests_fingerprint() -> str:
-    digest = hashlib.sha256()
-    for path in sorted(requests_dir().glob("*")):
-        digest.update(path.name.encode() + path.read_bytes())
-    return digest.hexdigest()[:16]
 
 @sensor(job=pools_job, minimum_interval_seconds=30, description="Recompute pools when dataset requests change.")
 def dataset_requests_sensor(context: SensorEvaluationContext):
     ensure_home()
-    fingerprint = requests_fingerprint()
+    fingerprint = requests_fingerprint(requests_dir())
     if fingerprint == context.cursor:
         return SkipReason("no new or changed dataset requests")
     context.update_cursor(fingerprint)

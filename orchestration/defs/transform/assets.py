@@ -9,20 +9,25 @@ from dagster import AssetCheckResult, AssetExecutionContext, AssetKey, Config, D
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration.defs.transform.project import dbt_project
+from orchestration.lib.build_state import read_state, transform_fingerprint, warehouse_copy, write_state
 from orchestration.lib.dbt_args import dbt_build_args
-from orchestration.lib.translator import ModelLensDbtTranslator
 from orchestration.lib.gx_checks import marts_suite, validate, with_bounded_value
+from orchestration.lib.translator import ModelLensDbtTranslator
 from orchestration.settings import ensure_home, warehouse_path
 
 WAREHOUSE_POOL = "duckdb_writer"
+
 
 
 def dbt_executable() -> str:
     """dbt from PATH, else the one installed beside this interpreter (a venv that was never activated)."""
     return shutil.which("dbt") or str(Path(sys.executable).parent / "dbt")
 
+
 class DbtBuildConfig(Config):
     full_refresh: bool = False
+    force: bool = False  # build even when the landing zone and the dbt project are unchanged
+
 
 @dbt_assets(
     manifest=dbt_project.manifest_path,
@@ -33,7 +38,17 @@ class DbtBuildConfig(Config):
 def benchmark_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, config: DbtBuildConfig):
     """Clean, normalise and deduplicate the landed records into the benchmark marts."""
     ensure_home()
-    yield from dbt.cli(dbt_build_args(full_refresh=config.full_refresh), context=context).stream()
+    whole_project = set(context.selected_asset_keys) == set(context.assets_def.keys)
+    fingerprint = transform_fingerprint()
+    unchanged = whole_project and warehouse_path().exists() and read_state("dbt_build") == fingerprint
+    if unchanged and not (config.force or config.full_refresh):
+        context.log.info("landing zone and dbt project unchanged since the last build: nothing to rebuild")
+        return
+    with warehouse_copy():
+        yield from dbt.cli(dbt_build_args(full_refresh=config.full_refresh), context=context).stream()
+    if whole_project:
+        write_state("dbt_build", fingerprint)
+
 
 @asset_check(
     asset=AssetKey("fct_evaluations"),

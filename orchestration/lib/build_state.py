@@ -1,0 +1,67 @@
+"""Fingerprints of what a stage was built from, kept under MODELLENS_HOME/state, so unchanged inputs skip work."""
+
+import hashlib
+import json
+import os
+import shutil
+from contextlib import contextmanager
+from pathlib import Path
+
+from orchestration.settings import DBT_PROJECT_DIR, home, landing_dir, warehouse_path
+
+
+def _state_file(name: str) -> Path:
+    return home() / "state" / f"{name}.json"
+
+
+def read_state(name: str) -> str | None:
+    path = _state_file(name)
+    return json.loads(path.read_text())["fingerprint"] if path.exists() else None
+
+
+def write_state(name: str, fingerprint: str) -> None:
+    path = _state_file(name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"fingerprint": fingerprint}))
+    tmp.replace(path)
+
+
+def transform_fingerprint() -> str:
+    """Every landed source's input fingerprint plus every file of the dbt project."""
+    digest = hashlib.sha256()
+    for manifest in sorted(landing_dir().glob("*/manifest.json")):
+        digest.update(manifest.parent.name.encode() + json.loads(manifest.read_text())["fingerprint"].encode())
+    for path in sorted(p for d in ("models", "macros", "seeds", "tests") for p in (DBT_PROJECT_DIR / d).rglob("*")):
+        if path.is_file():
+            digest.update(str(path.relative_to(DBT_PROJECT_DIR)).encode() + path.read_bytes())
+    digest.update((DBT_PROJECT_DIR / "dbt_project.yml").read_bytes())
+    return digest.hexdigest()[:24]
+
+
+@contextmanager
+def warehouse_copy():
+    """Build into a copy of the warehouse and swap it in only when the block succeeds.
+
+    dbt reads the path from MODELLENS_WAREHOUSE (see dbt_project/profiles.yml); a killed or failed build leaves
+    the live warehouse exactly as it was.
+    """
+    live = warehouse_path()
+    build = live.with_name("warehouse.build.duckdb")
+    for suffix in ("", ".wal"):
+        Path(f"{build}{suffix}").unlink(missing_ok=True)
+        if Path(f"{live}{suffix}").exists():
+            shutil.copy2(f"{live}{suffix}", f"{build}{suffix}")
+    previous = os.environ.get("MODELLENS_WAREHOUSE")
+    os.environ["MODELLENS_WAREHOUSE"] = str(build)
+    try:
+        yield build
+    finally:
+        if previous is None:
+            os.environ.pop("MODELLENS_WAREHOUSE", None)
+        else:
+            os.environ["MODELLENS_WAREHOUSE"] = previous
+    Path(f"{live}.wal").unlink(missing_ok=True)
+    if Path(f"{build}.wal").exists():
+        Path(f"{build}.wal").replace(f"{live}.wal")
+    build.replace(live)
