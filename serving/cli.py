@@ -19,9 +19,12 @@ def _ranker(uri: str | None):
 
 
 def cmd_pipeline(args) -> int:
+    import yaml
+
     from orchestration.pipeline import run_pipeline
 
-    return 0 if run_pipeline(stages=args.stage) else 1
+    run_config = yaml.safe_load(Path(args.config).read_text()) if args.config else None
+    return 0 if run_pipeline(stages=args.stage, run_config=run_config) else 1
 
 
 def cmd_stats(args) -> int:
@@ -93,6 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("pipeline", help="materialize the whole asset graph in-process")
     p.add_argument("--stage", action="append", choices=["ingest", "transform", "train", "serve"],
                    help="run only these stages (repeatable); default: all")
+    p.add_argument("--config", help="YAML mapping a stage to the Dagster run config of its job, e.g. "
+                                    "{train: {ops: {modellens_ranker: {config: {epochs: 5}}}}}")
     p.set_defaults(func=cmd_pipeline)
 
     p = sub.add_parser("stats", help="counts of the current benchmark")

@@ -15,13 +15,6 @@ RANKER_ARTIFACT = "ranker"
 class ModelLensPyfunc(mlflow.pyfunc.PythonModel):
     """``predict(df)``: one query per row (the query-file keys as columns) → ``query_id`` and ``ranking``."""
 
-    @classmethod
-    def for_ranker(cls, ranker) -> "ModelLensPyfunc":
-        """The same wrapper around an in-memory ranker (for the signature example and for tests)."""
-        model = cls()
-        model.ranker = ranker
-        return model
-
     def load_context(self, context):
         from training.ranker import Ranker
 

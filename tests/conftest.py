@@ -12,3 +12,23 @@ def snapshot_dir() -> Path:
     """The real leaderboard snapshot (read-only)."""
     assert SNAPSHOT_DIR.is_dir(), f"snapshot not found at {SNAPSHOT_DIR}; set MODELLENS_SNAPSHOT_DIR"
     return SNAPSHOT_DIR
+
+
+SLICE = "every_eval_ever,openmmlab,alpaca_eval"
+FAST_TRAINING = {"train": {"ops": {"modellens_ranker": {"config": {"epochs": 3, "max_minutes": 1.5}}}}}
+
+
+@pytest.fixture(scope="session")
+def pipeline_home(tmp_path_factory, snapshot_dir):
+    """A MODELLENS_HOME where `modellens pipeline` ran once on a slice of the snapshot (fast training)."""
+    root = tmp_path_factory.mktemp("modellens_home")
+    patch = pytest.MonkeyPatch()
+    patch.setenv("MODELLENS_HOME", str(root))
+    patch.setenv("DAGSTER_HOME", str(root / "dagster"))
+    patch.setenv("MODELLENS_SNAPSHOT_DIR", str(snapshot_dir))
+    patch.setenv("MODELLENS_SOURCES", SLICE)
+    from orchestration.pipeline import run_pipeline
+
+    assert run_pipeline(run_config=FAST_TRAINING)
+    yield root
+    patch.undo()

@@ -3,25 +3,8 @@
 import json
 
 import duckdb
-import pytest
 
-SLICE = "every_eval_ever,openmmlab,alpaca_eval"
-FAST_TRAINING = {"train": {"ops": {"modellens_ranker": {"config": {"epochs": 3, "max_minutes": 1.5}}}}}
-
-
-@pytest.fixture(scope="module")
-def home(tmp_path_factory, snapshot_dir):
-    root = tmp_path_factory.mktemp("modellens_home")
-    patch = pytest.MonkeyPatch()
-    patch.setenv("MODELLENS_HOME", str(root))
-    patch.setenv("DAGSTER_HOME", str(root / "dagster"))
-    patch.setenv("MODELLENS_SNAPSHOT_DIR", str(snapshot_dir))
-    patch.setenv("MODELLENS_SOURCES", SLICE)
-    from orchestration.pipeline import run_pipeline
-
-    assert run_pipeline(run_config=FAST_TRAINING)
-    yield root
-    patch.undo()
+from tests.conftest import FAST_TRAINING, SLICE
 
 
 def stats(capsys):
@@ -32,11 +15,11 @@ def stats(capsys):
     return json.loads(capsys.readouterr().out)
 
 
-def test_pipeline_builds_benchmark_champion_and_pools(home, capsys):
-    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
-        n, keys = con.sql("select count(*), count(distinct (model_id, dataset_id, metric_id)) from fct_evaluations").fetchone()
-        pools = con.sql("select count(distinct query_id), count(*) from topk_pools").fetchone()
-        n_datasets = con.sql("select count(*) from dim_datasets").fetchone()[0]
+def test_pipeline_builds_benchmark_champion_and_pools(pipeline_home, capsys):
+    with duckdb.connect(str(pipeline_home / "warehouse.duckdb"), read_only=True) as con:
+        n, keys = con.execute("select count(*), count(distinct (model_id, dataset_id, metric_id)) from fct_evaluations").fetchone()
+        pools = con.execute("select count(distinct query_id), count(*) from topk_pools").fetchone()
+        n_datasets = con.execute("select count(*) from dim_datasets").fetchone()[0]
     assert n > 30_000 and n == keys
     assert pools[0] >= 0.9 * n_datasets and pools[1] >= pools[0]
     from training import registry
@@ -49,10 +32,10 @@ def test_pipeline_builds_benchmark_champion_and_pools(home, capsys):
         assert counts["read"] == counts["loaded"] + counts["quarantined"] and counts["loaded"] > 0
 
 
-def test_rank_echoes_every_candidate_known_or_not(home, tmp_path, capsys):
+def test_rank_echoes_every_candidate_known_or_not(pipeline_home, tmp_path, capsys):
     from serving.cli import main
 
-    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+    with duckdb.connect(str(pipeline_home / "warehouse.duckdb"), read_only=True) as con:
         known = [row[0] for row in con.sql("select model_id from dim_models order by n_evaluations desc limit 3").fetchall()]
     candidates = [known[0].upper(), "never-seen/model-7b-instruct", known[1], "x", known[2]]
     queries = tmp_path / "q.jsonl"
@@ -70,7 +53,7 @@ def test_rank_echoes_every_candidate_known_or_not(home, tmp_path, capsys):
     assert second["query_id"] == "q2" and len(second["ranking"]) == 5
 
 
-def test_malformed_query_line_is_named_and_writes_nothing(home, tmp_path, capsys):
+def test_malformed_query_line_is_named_and_writes_nothing(pipeline_home, tmp_path, capsys):
     from serving.cli import main
 
     queries = tmp_path / "q.jsonl"
@@ -81,7 +64,7 @@ def test_malformed_query_line_is_named_and_writes_nothing(home, tmp_path, capsys
     assert not out.exists()
 
 
-def test_rerun_with_unchanged_inputs_changes_nothing(home, capsys):
+def test_rerun_with_unchanged_inputs_changes_nothing(pipeline_home, capsys):
     from orchestration.pipeline import run_pipeline
     from training import registry
 

@@ -28,7 +28,8 @@ log = logging.getLogger(__name__)
 MODELLENS = "modellens"
 METHODS = (MODELLENS, *BASELINE_NAMES)
 METRIC_ORDER = ("wtau", "spearman", "ndcg@1", "ndcg@10", "ndcg@30", "hit@1", "hit@3", "hit@5", "rec@5", "rec@10",
-                "mrr", "regret@1", "n_lists")
+                "mrr", "regret@1", "n_lists", "seconds")
+UNRANKED = {"n_lists": "{:.0f}", "seconds": "{:.1f}"}  # shown plainly: no ± and never bold
 
 
 def subsample_lists(test_rows: pd.DataFrame, max_lists: int | None, seed: int) -> pd.DataFrame:
@@ -115,7 +116,8 @@ def run_protocol(bench: Benchmark, seeds=(0, 1, 2), splits=None, config=None, *,
 
 
 def format_table(df: pd.DataFrame, metrics=METRIC_ORDER) -> str:
-    """Markdown table: one row per (split, method), a 'mean ± std' cell per metric (best mean per split in bold)."""
+    """Markdown table: one row per (split, method), a 'mean ± std' cell per metric (best mean per split in bold;
+    lists scored and seconds per fit shown as plain means)."""
     lower_better = {"regret@1"}
     shown = [m for m in metrics if m in set(df["metric"])]
     lines = ["| split | method | " + " | ".join(shown) + " |", "|---|---|" + "---|" * len(shown)]
@@ -123,7 +125,7 @@ def format_table(df: pd.DataFrame, metrics=METRIC_ORDER) -> str:
         best = {}
         for metric in shown:
             means = part[(part["metric"] == metric)].set_index("method")["mean"]
-            if metric != "n_lists" and len(means):
+            if metric not in UNRANKED and len(means):
                 best[metric] = means.min() if metric in lower_better else means.max()
         for method, rows in part.groupby("method", sort=False):
             cells = rows.set_index("metric")
@@ -133,7 +135,7 @@ def format_table(df: pd.DataFrame, metrics=METRIC_ORDER) -> str:
                     row.append("")
                     continue
                 mean, std = cells.loc[metric, "mean"], cells.loc[metric, "std"]
-                text = f"{mean:.0f}" if metric == "n_lists" else f"{mean:.3f} ± {std:.3f}"
+                text = UNRANKED[metric].format(mean) if metric in UNRANKED else f"{mean:.3f} ± {std:.3f}"
                 row.append(f"**{text}**" if metric in best and np.isclose(mean, best[metric]) else text)
             lines.append(f"| {split} | {method} | " + " | ".join(row) + " |")
     return "\n".join(lines)

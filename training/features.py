@@ -20,8 +20,8 @@ import pandas as pd
 
 N_NAME_BUCKETS = 10_000
 MAX_NAME_TOKENS = 24
-MAX_CARD_CHARS = 1500  # ~256 word pieces; MiniLM truncates at max_seq_length anyway, this just saves tokenizing
-TEXT_MAX_TOKENS = 256
+MAX_CARD_CHARS = 800  # ~128 word pieces: MiniLM reads no further (TEXT_MAX_TOKENS); this just saves tokenizing
+TEXT_MAX_TOKENS = 128  # halves the first (uncached) embedding of ~36K card and dataset texts
 # log10(params) edges -> buckets 1..len+1; bucket 0 = unknown size
 SIZE_EDGES = (7.0, 7.5, 8.0, 8.5, 9.0, 9.5, 10.0, 10.5, 11.0, 11.5)
 N_SIZE_BUCKETS = len(SIZE_EDGES) + 2
@@ -159,7 +159,7 @@ def minilm_embed(texts: list[str]) -> np.ndarray:
     return np.asarray(vectors, dtype=np.float32)
 
 
-minilm_embed.tag = "all-minilm-l6-v2"
+minilm_embed.tag = f"all-minilm-l6-v2-{TEXT_MAX_TOKENS}"
 
 
 def embedder_tag(embed_fn: EmbedFn) -> str:

@@ -4,6 +4,7 @@ Every per-list function takes ``y_true`` (the models' true z-scores in one list;
 (a method's scores for the same models; higher is better). Functions that need a predicted order sort by
 ``-y_pred`` with a stable sort, so ties in ``y_pred`` go to the earlier position; :func:`evaluate_lists` first
 shuffles every list (seeded), so tied predictions are broken at random rather than by the data's row order.
+The correlations (weighted tau, Spearman) treat tied predictions as ties; a constant prediction scores 0.
 """
 
 from __future__ import annotations

@@ -43,6 +43,8 @@ class Ranker:
         # the best-covered list of each dataset, used when a query names a dataset but no metric
         best = lists.assign(row=np.arange(len(lists))).sort_values("n_train", ascending=False, kind="stable")
         self._dataset_list = dict(zip(best["dataset_row"].iloc[::-1], best["row"].iloc[::-1]))
+        self._model_mat = np.ascontiguousarray(self._model_vec[:, : module.dim])
+        self._model_bias = np.ascontiguousarray(self._model_vec[:, module.dim])
         self._size = catalogue.models["size"].to_numpy()
         self._prior = module.prior.weight.detach().numpy().reshape(-1, module.sizes.n_tasks)
         self.dim = module.dim
@@ -166,14 +168,15 @@ class Ranker:
             return np.zeros(0)
         list_vec, task = self._list_vector(list_id, dataset)
         vec, size = self._model_vectors(list(model_ids))
-        scores = vec[:, : self.dim] @ list_vec + vec[:, self.dim] + self._prior[size, task]
+        scores = np.einsum("ij,j->i", vec[:, : self.dim], list_vec) + vec[:, self.dim] + self._prior[size, task]
         return scores.astype(np.float64)
 
     def score_catalogue(self, list_id: str | None, dataset: dict | None = None) -> np.ndarray:
-        """Scores of every model in ``model_ids`` (one matrix-vector product)."""
+        """Scores of every model in ``model_ids``: one matrix-vector product. (einsum, not BLAS gemv: a multi-threaded
+        gemv was 16 ms instead of 0.5 ms on a busy 2-core machine.)"""
         list_vec, task = self._list_vector(list_id, dataset)
-        return (self._model_vec[:, : self.dim] @ list_vec + self._model_vec[:, self.dim]
-                + self._prior[self._size, task]).astype(np.float64)
+        scores = np.einsum("ij,j->i", self._model_mat, list_vec) + self._model_bias + self._prior[self._size, task]
+        return scores.astype(np.float64)
 
     def rank(self, query: dict, k: int = 10) -> list[tuple[str, float]]:
         """The DESIGN.md query contract: every candidate as spelled (best first), else the catalogue's top k."""

@@ -10,7 +10,9 @@ import mlflow
 import pandas as pd
 from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
-from mlflow.models import infer_signature
+from mlflow.models import ModelSignature
+from mlflow.types import ColSpec, DataType, ParamSchema, ParamSpec, Schema
+from mlflow.types.schema import Array
 
 MODEL_NAME = "modellens"
 CHAMPION, CHALLENGER, PREVIOUS = "champion", "challenger", "previous_champion"
@@ -32,6 +34,21 @@ INPUT_EXAMPLE = pd.DataFrame(
 )
 
 
+SIGNATURE = ModelSignature(
+    inputs=Schema(
+        [
+            ColSpec(DataType.string, "query_id"),
+            ColSpec(DataType.string, "dataset"),
+            *(ColSpec(DataType.string, name, required=False) for name in ("description", "task", "metric", "modality")),
+            ColSpec(DataType.boolean, "higher_is_better", required=False),
+            ColSpec(Array(DataType.string), "candidates", required=False),
+        ]
+    ),
+    outputs=Schema([ColSpec(DataType.string, "query_id"), ColSpec(DataType.string, "ranking")]),
+    params=ParamSchema([ParamSpec("k", DataType.long, 10)]),
+)
+
+
 def configure(tracking_uri: str, artifact_root: Path) -> str:
     """Point MLflow at the local sqlite store; create the experiment with its artifact root once."""
     mlflow.set_tracking_uri(tracking_uri)
@@ -41,6 +58,11 @@ def configure(tracking_uri: str, artifact_root: Path) -> str:
         mlflow.create_experiment(name, artifact_location=artifact_root.as_uri())
     mlflow.set_experiment(name)
     return name
+
+
+def metric_key(name: str) -> str:
+    """MLflow metric names cannot hold '@': ndcg@10 is logged as ndcg_at_10."""
+    return name.replace("@", "_at_")
 
 
 @dataclass
@@ -55,7 +77,7 @@ def log_and_register(ranker, params: dict, metrics: dict, evals: pd.DataFrame, f
 
     with mlflow.start_run() as run, tempfile.TemporaryDirectory() as tmp:
         mlflow.log_params(params)
-        mlflow.log_metrics({k: float(v) for k, v in metrics.items()})
+        mlflow.log_metrics({metric_key(k): float(v) for k, v in metrics.items()})
         mlflow.set_tags({"data_fingerprint": fingerprint})
         summary = evals.groupby("list_id").size().rename("n_models").reset_index()
         mlflow.log_input(
@@ -63,13 +85,12 @@ def log_and_register(ranker, params: dict, metrics: dict, evals: pd.DataFrame, f
         )
         ranker_dir = Path(tmp) / RANKER_ARTIFACT
         ranker.save(ranker_dir)
-        example_output = ModelLensPyfunc.for_ranker(ranker).predict(None, INPUT_EXAMPLE, {"k": 10})
         info = mlflow.pyfunc.log_model(
             name="model",
             python_model=ModelLensPyfunc(),
             artifacts={RANKER_ARTIFACT: str(ranker_dir)},
             code_paths=[str(PACKAGE_ROOT / "training"), str(PACKAGE_ROOT / "serving")],
-            signature=infer_signature(INPUT_EXAMPLE, example_output, params={"k": 10}),
+            signature=SIGNATURE,
             input_example=INPUT_EXAMPLE,
             registered_model_name=MODEL_NAME,
         )
@@ -90,8 +111,8 @@ def version_tag(version: str, key: str) -> str | None:
 
 
 def latest_version() -> str | None:
-    versions = MlflowClient().search_model_versions(f"name='{MODEL_NAME}'")
-    return max((v.version for v in versions), key=int, default=None)
+    versions = [int(v.version) for v in MlflowClient().search_model_versions(f"name='{MODEL_NAME}'")]
+    return str(max(versions)) if versions else None
 
 
 def model_uri(alias: str = CHAMPION) -> str:

@@ -128,9 +128,17 @@ def train_ranker(bench: Benchmark, config: TrainConfig | None = None, train: pd.
     """Fit the ranker on ``train`` rows of ``bench.evals`` (default: all), early-stopping on ``valid`` rows (default:
     5% of the training lists held out). Text embeddings are cached in ``cache_dir``; ``embed_fn`` replaces MiniLM."""
     config = config or TrainConfig()
+    threads = torch.get_num_threads()
+    torch.set_num_threads(config.threads)
+    try:
+        return _train(bench, config, train, valid, cache_dir, embed_fn)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _train(bench, config, train, valid, cache_dir, embed_fn) -> Ranker:
     t0 = time.monotonic()
     deadline = t0 + 60 * config.max_minutes
-    torch.set_num_threads(config.threads)
     torch.manual_seed(config.seed)
     rng = np.random.default_rng(config.seed)
     train = bench.evals if train is None else train

@@ -8,13 +8,23 @@
     trim(regexp_replace({{ clean_text(expr) }}, '[\s]+', '-', 'g'), '-')
 {%- endmacro %}
 
-{# org__name (MTEB folders) and org/name are the same id; names without an organisation get the source's namespace. #}
-{% macro model_key(source, model_raw, namespace) -%}
+{# Only letters and digits: 'gpt4_1106_preview' and 'gpt-4-1106-preview' squash to the same text. #}
+{% macro squash(expr) -%}
+    regexp_replace(lower({{ expr }}), '[^a-z0-9]+', '', 'g')
+{%- endmacro %}
+
+{# The id a raw model name spells by rule alone (before aliases and cross-source name matching):
+   hub prefixes dropped, MTEB's org__name is org/name, timm and open_clip names live under their hub namespace,
+   OpenMMLab configs under their repository (mmpretrain, mmpose ...); lower-case, blanks to '-'. #}
+{% macro model_key(source, model_raw, repo) -%}
+    {%- set raw = "regexp_replace(trim(" ~ model_raw ~ "), '^(https?://)?(hf\.co/|huggingface\.co/)', '')" -%}
     case
-        when {{ source }} in ('mteb', 'mteb_raw') and strpos({{ model_raw }}, '/') = 0
-            then {{ slug("replace(" ~ model_raw ~ ", '__', '/')") }}
-        when strpos({{ clean_text(model_raw) }}, '/') > 0 then {{ slug(model_raw) }}
-        else {{ namespace }} || '/' || {{ slug(model_raw) }}
+        when {{ source }} in ('mteb', 'mteb_raw') and strpos({{ raw }}, '/') = 0
+            then {{ slug("replace(" ~ raw ~ ", '__', '/')") }}
+        when {{ source }} = 'timm' and strpos({{ raw }}, '/') = 0 then 'timm/' || {{ slug(raw) }}
+        when {{ source }} = 'open_clip' then 'openclip/' || {{ slug(raw) }}
+        when {{ source }} = 'openmmlab' and {{ repo }} is not null then lower({{ repo }}) || '/' || {{ slug(raw) }}
+        else {{ slug(raw) }}
     end
 {%- endmacro %}
 

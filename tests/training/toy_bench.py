@@ -28,8 +28,8 @@ fake_embed.tag = "fake-bow-16"
 
 
 def toy_benchmark(seed: int = 0, n_datasets: int = 12) -> Benchmark:
-    """30 models of two families and ``n_datasets`` datasets of two tasks: 'alpha' models win on classification and lose on
-    retrieval, 'beta' models the reverse; within a family larger index = slightly stronger. One metric is
+    """30 models of two families and ``n_datasets`` datasets of two tasks: 'alpha' models win on classification and
+    lose on retrieval, 'beta' models the reverse; within a family larger index = slightly stronger. One metric is
     lower-is-better (error), so its values are negated by signed_value."""
     rng = np.random.default_rng(seed)
     models = []
@@ -37,7 +37,8 @@ def toy_benchmark(seed: int = 0, n_datasets: int = 12) -> Benchmark:
         for i in range(15):
             models.append({"model_id": f"{org}/{fam}-{i}-base", "organization": org, "family": fam,
                            "params": float(10 ** (7 + i / 5)), "card_text": f"{fam} model number {i} by {org}",
-                           "tags": json.dumps([fam]), "pipeline_tag": None, "aliases": json.dumps([f"{fam.upper()}-{i}"])})
+                           "tags": json.dumps([fam]), "pipeline_tag": None,
+                           "aliases": json.dumps([f"{fam.upper()}-{i}"])})
     datasets, evals = [], []
     for d in range(n_datasets):
         task = "classification" if d % 2 == 0 else "retrieval"
@@ -50,8 +51,9 @@ def toy_benchmark(seed: int = 0, n_datasets: int = 12) -> Benchmark:
             wins = (m["family"] == "alpha") == (task == "classification")
             quality = (0.3 if wins else 0.0) + 0.01 * i + rng.normal(0, 0.02)
             value = (1 - quality) if not hib else quality
-            evals.append({"model_id": m["model_id"], "dataset_id": ds, "metric_id": metric, "list_id": f"{ds}|{metric}",
-                          "value": value, "higher_is_better": hib, "signed_value": value if hib else -value})
+            evals.append({"model_id": m["model_id"], "dataset_id": ds, "metric_id": metric,
+                          "list_id": f"{ds}|{metric}", "value": value, "higher_is_better": hib,
+                          "signed_value": value if hib else -value})
     evals = pd.DataFrame(evals)
     evals["z_score"] = evals.groupby("list_id")["signed_value"].transform(lambda s: (s - s.mean()) / s.std(ddof=0))
     metrics = pd.DataFrame({"metric_id": ["accuracy", "error"], "higher_is_better": [True, False]})

@@ -1,17 +1,17 @@
--- Side information of every base dataset, with the raw task mapped through the task taxonomy seed.
+-- Side information of every base dataset (description, raw task, modality, domains), keyed like the records.
 with keyed as (
-    select
-        d.*,
-        coalesce(da.dataset_id, {{ slug('d.dataset_raw') }}) as base_dataset_id
+    select d.*, coalesce(i.base_dataset_id,
+        trim(regexp_replace({{ clean_text('d.dataset_raw') }}, '[^a-z0-9._/+]+', '-', 'g'), '-')) as base_dataset_id
     from {{ ref('stg_dataset_metadata') }} as d
-    left join {{ ref('dataset_aliases') }} as da on da.alias = {{ slug('d.dataset_raw') }}
+    left join (select distinct source, dataset_raw, base_dataset_id from {{ ref('int_dataset_ids') }}) as i
+        using (source, dataset_raw)
 )
 
 select
     base_dataset_id,
     arg_max(description, length(description)) as description,
-    max(task_type) as task_type,
-    max(modality) as modality,
+    mode(task_type) as task_type,
+    mode(modality) as modality,
     arg_max(domains, length(domains)) as domains
 from keyed
 group by base_dataset_id

@@ -1,10 +1,11 @@
 -- Make the scale consistent within a (dataset, metric) list: when one source reports a bounded
 -- higher-is-better metric as fractions (all values in [0, 1]) and another as percent (max in (1, 100]),
--- the fractions are multiplied by 100.
+-- the fractions are multiplied by 100. Rejected values (int_rejected_values) never get here.
 with records as (
     select n.*, d.higher_is_better
     from {{ ref('int_records_normalized') }} as n
     join {{ ref('int_metric_directions') }} as d using (metric_id)
+    anti join {{ ref('int_rejected_values') }} as x using (source, source_record_id)
 ),
 
 per_source as (

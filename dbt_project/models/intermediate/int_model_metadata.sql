@@ -1,12 +1,8 @@
 -- Side information of every model, keyed by the canonical model id (several sources may describe one model).
 with keyed as (
-    select
-        m.*,
-        coalesce(ma.model_id, {{ model_key('m.source', 'm.model_raw', 'p.model_namespace') }}) as model_id
+    select m.*, i.model_id
     from {{ ref('stg_model_metadata') }} as m
-    join {{ ref('source_precedence') }} as p using (source)
-    left join {{ ref('model_aliases') }} as ma
-        on ma.alias = {{ model_key('m.source', 'm.model_raw', 'p.model_namespace') }}
+    join {{ ref('int_model_ids') }} as i using (source, model_raw)
 )
 
 select

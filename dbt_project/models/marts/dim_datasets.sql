@@ -1,34 +1,60 @@
--- Every dataset (config and split included) with description, canonical task and modality.
-with evals as (
+-- Every dataset (config and split included) with description, canonical task and modality. The task is looked
+-- up in the task_taxonomy seed by, in order: the base dataset id (e.g. 'ifeval'), the records' raw task, the
+-- leaderboard (dataset_config of every_eval_ever, e.g. 'rewardbench'), the dataset metadata's task type, an
+-- MTEB-style task suffix in the name (...Retrieval, ...Clustering), the source; else 'other'.
+with recs as (
+    select n.*
+    from {{ ref('int_records_normalized') }} as n
+    anti join {{ ref('int_rejected_values') }} as x using (source, source_record_id)
+),
+
+spellings as (
     select
         dataset_id,
         any_value(base_dataset_id) as base_dataset_id,
-        mode(task_raw) as task_raw,
-        count(*) as n_evaluations,
-        string_agg(distinct winning_source, ',') as sources
+        mode(dataset_raw) as display_name,
+        mode(lower(task_raw)) as task_raw,
+        mode(case when source = 'every_eval_ever' then lower(dataset_config) end) as leaderboard,
+        mode(source) as main_source,
+        to_json(list(distinct dataset_raw order by dataset_raw)) as aliases,
+        string_agg(distinct source, ',' order by source) as sources
+    from recs
+    group by dataset_id
+),
+
+evals as (
+    select dataset_id, count(*) as n_evaluations
     from {{ ref('fct_evaluations') }}
     group by dataset_id
 ),
 
-aliases as (
-    select dataset_id, mode(dataset_raw) as display_name, to_json(list(distinct dataset_raw order by dataset_raw)) as aliases
-    from {{ ref('int_records_normalized') }}
-    group by dataset_id
+keyed as (
+    select e.dataset_id, e.n_evaluations, s.* exclude (dataset_id), m.description, m.task_type, m.modality, m.domains,
+        coalesce(t1.task, t2.task, t3.task, t4.task, t6.task, t5.task) as task,
+        coalesce(t1.modality, t2.modality, t3.modality, t4.modality, t6.modality, t5.modality) as taxonomy_modality
+    from evals as e
+    join spellings as s using (dataset_id)
+    left join {{ ref('int_dataset_metadata') }} as m using (base_dataset_id)
+    left join {{ ref('task_taxonomy') }} as t1 on t1.task_raw = s.base_dataset_id
+    left join {{ ref('task_taxonomy') }} as t2 on t2.task_raw = s.task_raw
+    left join {{ ref('task_taxonomy') }} as t3 on t3.task_raw = s.leaderboard
+    left join {{ ref('task_taxonomy') }} as t4 on t4.task_raw = lower(m.task_type)
+    left join {{ ref('task_taxonomy') }} as t5 on t5.task_raw = s.main_source
+    left join {{ ref('task_taxonomy') }} as t6 on t6.task_raw = lower(regexp_extract(s.display_name,
+        '(PairClassification|MultilabelClassification|Classification|Clustering|Reranking|Retrieval|STS|BitextMining)', 1))
 )
 
 select
-    e.dataset_id,
-    e.base_dataset_id,
-    a.display_name,
-    m.description,
-    coalesce(t.task, t2.task, 'other') as task,
-    coalesce(m.modality, t.modality, t2.modality, 'unknown') as modality,
-    m.domains,
-    cast(e.n_evaluations as integer) as n_evaluations,
-    cast(a.aliases as varchar) as aliases,
-    e.sources
-from evals as e
-left join {{ ref('int_dataset_metadata') }} as m using (base_dataset_id)
-left join aliases as a using (dataset_id)
-left join {{ ref('task_taxonomy') }} as t on t.task_raw = {{ clean_text('e.task_raw') }}
-left join {{ ref('task_taxonomy') }} as t2 on t2.task_raw = {{ clean_text('m.task_type') }}
+    dataset_id,
+    base_dataset_id,
+    display_name,
+    description,
+    coalesce(task, 'other') as task,
+    task_raw,
+    coalesce(taxonomy_modality, case when strpos(modality, ',') > 0 then 'multimodal' else lower(modality) end, 'unknown')
+        as modality,
+    coalesce(domains, '[]') as domains,
+    cast(n_evaluations as integer) as n_evaluations,
+    cast(aliases as varchar) as aliases,
+    sources
+from keyed

@@ -85,7 +85,7 @@ def candidate_is_sane(context) -> AssetCheckResult:
     from mlflow import MlflowClient
 
     run = MlflowClient().get_run(MlflowClient().get_model_version(registry.MODEL_NAME, version).run_id)
-    ndcg = run.data.metrics.get(f"{promotion.PROMOTION_METRIC}")
+    ndcg = run.data.metrics.get(registry.metric_key(promotion.PROMOTION_METRIC))
     wtau = run.data.metrics.get("wtau")
     passed = ndcg is not None and wtau is not None and wtau > 0
     return AssetCheckResult(

@@ -1,0 +1,115 @@
+"""A run killed during ingestion, dbt build or training leaves warehouse, registry and pools as they were."""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+import yaml
+
+from tests.conftest import FAST_TRAINING
+
+SOURCES = ["alpaca_eval", "openmmlab", "every_eval_ever"]
+BIN = Path(sys.executable).parent
+
+
+def pipeline(env, kill_after: str | None = None, delay: float = 1.5) -> int:
+    """Run `modellens pipeline` in its own process group; SIGKILL it once a log line contains `kill_after`."""
+    proc = subprocess.Popen([str(BIN / "modellens"), "pipeline", "--config", env["RUN_CONFIG"]], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    seen = []
+    for line in proc.stderr:
+        seen.append(line)
+        if kill_after and kill_after in line:
+            time.sleep(delay)
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            return -9
+    code = proc.wait()
+    assert not kill_after, f"never saw {kill_after!r}:\n{''.join(seen[-30:])}"
+    return code
+
+
+def state(home: Path) -> dict:
+    """What a killed run must not change: the marts and pools, and the registry's versions and aliases."""
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        tables = {t: con.execute(f"select count(*) from {t}").fetchone()[0]
+                  for t in ("fct_evaluations", "dim_models", "dim_datasets", "topk_pools")}
+        tables["value_sum"] = con.execute("select round(sum(value), 6) from fct_evaluations").fetchone()[0]
+    import mlflow
+    from mlflow import MlflowClient
+
+    mlflow.set_tracking_uri(f"sqlite:///{home / 'mlflow' / 'mlflow.db'}")
+    model = MlflowClient().get_registered_model("modellens")
+    versions = sorted(v.version for v in MlflowClient().search_model_versions("name='modellens'"))
+    return {"tables": tables, "aliases": dict(model.aliases), "versions": versions}
+
+
+def landing_is_whole(home: Path) -> None:
+    """Every source folder is a complete landing (old or new), never half of one."""
+    for manifest in (home / "landing").glob("*/manifest.json"):
+        counts = json.loads(manifest.read_text())["counts"]
+        assert len(pd.read_parquet(manifest.parent / "records.parquet")) == counts["loaded"]
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory, snapshot_dir):
+    root = tmp_path_factory.mktemp("kill")
+    snap = root / "snapshot"
+    for source in SOURCES:
+        shutil.copytree(snapshot_dir / source, snap / source)
+    config = root / "run_config.yaml"
+    config.write_text(yaml.safe_dump(FAST_TRAINING))
+    environ = dict(os.environ, MODELLENS_HOME=str(root / "home"), DAGSTER_HOME=str(root / "home" / "dagster"),
+                   MODELLENS_SNAPSHOT_DIR=str(snap), MODELLENS_SOURCES=",".join(SOURCES),
+                   RUN_CONFIG=str(config), PATH=f"{BIN}{os.pathsep}{os.environ['PATH']}")
+    assert pipeline(environ) == 0
+    return environ
+
+
+def change_inputs(snap: Path, tag: str) -> None:
+    """New upstream data: one more AlpacaEval leaderboard row and one more every_eval_ever document."""
+    board = next((snap / "alpaca_eval").rglob("*.csv"))
+    lines = board.read_text().splitlines()
+    board.write_text("\n".join(lines + [lines[1].replace(lines[1].split(",")[0], f"new-model-{tag}", 1)]) + "\n")
+    doc = next((snap / "every_eval_ever").rglob("*.json"))
+    data = json.loads(doc.read_text())
+    data["model_info"]["id"] = f"new-org/new-model-{tag}"
+    data["model_info"]["name"] = f"new-model-{tag}"
+    doc.with_name(f"new-{tag}.json").write_text(json.dumps(data))
+
+
+@pytest.mark.parametrize(
+    "point, marker",
+    [("ingest", 'STEP_START - Started execution of step "raw_every_eval_ever"'),
+     ("dbt", "Running dbt command"),
+     ("train", "modellens_ranker - training on")],
+)
+def test_killed_run_changes_nothing_and_next_run_recovers(env, point, marker):
+    home, snap = Path(env["MODELLENS_HOME"]), Path(env["MODELLENS_SNAPSHOT_DIR"])
+    before = state(home)
+    change_inputs(snap, point)
+    assert pipeline(env, kill_after=marker) == -9
+    killed = state(home)
+    if point == "train":  # ingest and dbt finished before the kill: only the model stage must be untouched
+        killed["tables"] = {**before["tables"], "topk_pools": killed["tables"]["topk_pools"]}
+    assert killed == before
+    landing_is_whole(home)
+    assert pipeline(env) == 0
+    after = state(home)
+    assert after["tables"]["fct_evaluations"] > before["tables"]["fct_evaluations"]
+    assert len(after["versions"]) == len(before["versions"]) + 1
+
+
+def test_recovered_home_matches_a_clean_run(env, tmp_path):
+    clean = dict(env, MODELLENS_HOME=str(tmp_path / "home"), DAGSTER_HOME=str(tmp_path / "home" / "dagster"))
+    assert pipeline(clean) == 0
+    recovered, fresh = state(Path(env["MODELLENS_HOME"])), state(tmp_path / "home")
+    assert recovered["tables"] == fresh["tables"]
