@@ -1,6 +1,6 @@
 """`modellens pipeline` twice on the same inputs: wall time of both runs, and proof the second changed nothing.
 
-    MODELLENS_HOME=/tmp/fresh python bench/pipeline.py
+MODELLENS_HOME=/tmp/fresh python bench/pipeline.py
 """
 
 import json
@@ -34,12 +34,19 @@ def main() -> None:
     versions_first = versions()
     second, _ = run("pipeline")
     _, stats_second = run("stats", "--json")
-    print(json.dumps({
-        "first_run_seconds": round(first, 1), "second_run_seconds": round(second, 1),
-        "second_over_first": round(second / first, 3),
-        "stats_identical": json.loads(stats_first) == json.loads(stats_second),
-        "model_versions_after_first": versions_first, "model_versions_after_second": versions(),
-    }, indent=2))
+    print(
+        json.dumps(
+            {
+                "first_run_seconds": round(first, 1),
+                "second_run_seconds": round(second, 1),
+                "second_over_first": round(second / first, 3),
+                "stats_identical": json.loads(stats_first) == json.loads(stats_second),
+                "model_versions_after_first": versions_first,
+                "model_versions_after_second": versions(),
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -24,12 +24,21 @@ def main() -> None:
     ranker = train_ranker(bench, TrainConfig(), train=train_rows, cache_dir=settings.cache_dir())
     train_seconds = time.perf_counter() - t0
     metrics = promotion.holdout_metrics(ranker, bench, holdout)
-    print(json.dumps({
-        "evaluations": len(bench.evals), "train_rows": len(train_rows), "holdout_rows": len(holdout),
-        "models": len(ranker.model_ids), "load_seconds": round(load_seconds, 1),
-        "train_seconds": round(train_seconds, 1), "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-        "holdout": {k: round(v, 4) for k, v in metrics.items()},
-    }, indent=2))
+    print(
+        json.dumps(
+            {
+                "evaluations": len(bench.evals),
+                "train_rows": len(train_rows),
+                "holdout_rows": len(holdout),
+                "models": len(ranker.model_ids),
+                "load_seconds": round(load_seconds, 1),
+                "train_seconds": round(train_seconds, 1),
+                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+                "holdout": {k: round(v, 4) for k, v in metrics.items()},
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

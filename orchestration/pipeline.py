@@ -40,7 +40,9 @@ def run_pipeline(stages: list[str] | None = None, run_config: dict | None = None
         ]
         _say(f"[modellens] {stage}: {len(materialized)} assets materialized in {time.monotonic() - stage_start:.0f}s")
         for check in failed_checks:
-            _say(f"[modellens]   check failed ({check.severity.value}): {check.asset_key.to_user_string()}:{check.check_name}")
+            _say(
+                f"[modellens]   check failed ({check.severity.value}): {check.asset_key.to_user_string()}:{check.check_name}"
+            )
         if not result.success or any(c.severity.value == "ERROR" for c in failed_checks):
             _say(f"[modellens] {stage} FAILED (run {result.run_id}); see the Dagster UI for details")
             return False

@@ -10,7 +10,7 @@ DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 
 
 # The Dagster instance: one op at a time per concurrency pool (DuckDB has a single writer), retries for failed
-# runs of the live sources, no telemetry.
+# runs of the live sources, no telemetry, training's progress (epochs, validation) in the run logs.
 INSTANCE_CONFIG = """\
 concurrency:
   pools:
@@ -20,6 +20,10 @@ run_retries:
   max_retries: 0
 telemetry:
   enabled: false
+python_logs:
+  python_log_level: INFO
+  managed_python_loggers:
+    - training
 """
 
 

@@ -59,23 +59,31 @@ def cmd_rank(args) -> int:
 def cmd_recommend(args) -> int:
     from serving.recommend import format_table, recommend
 
-    result = recommend(_ranker(args.model_uri), args.description, task=args.task, metric=args.metric,
-                       modality=args.modality, k=args.k, warehouse=settings.warehouse_path())
+    result = recommend(
+        _ranker(args.model_uri),
+        args.description,
+        task=args.task,
+        metric=args.metric,
+        modality=args.modality,
+        k=args.k,
+        warehouse=settings.warehouse_path(),
+    )
     print(json.dumps(result, indent=2) if args.json else format_table(result))
     return 0
-
-
-def cmd_evaluate(args) -> int:
-    from training.evaluate import main as evaluate_main
-
-    return evaluate_main(args.rest)
 
 
 def cmd_request(args) -> int:
     from serving.requests import add_request
 
-    path = add_request(settings.requests_dir(), args.name, description=args.description, task=args.task,
-                       metric=args.metric, modality=args.modality, candidates=args.candidates)
+    path = add_request(
+        settings.requests_dir(),
+        args.name,
+        description=args.description,
+        task=args.task,
+        metric=args.metric,
+        modality=args.modality,
+        candidates=args.candidates,
+    )
     print(f"request written to {path}; the dataset_requests_sensor (or the next pipeline run) computes its pool")
     return 0
 
@@ -94,10 +102,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("pipeline", help="materialize the whole asset graph in-process")
-    p.add_argument("--stage", action="append", choices=["ingest", "transform", "train", "serve"],
-                   help="run only these stages (repeatable); default: all")
-    p.add_argument("--config", help="YAML mapping a stage to the Dagster run config of its job, e.g. "
-                                    "{train: {ops: {modellens_ranker: {config: {epochs: 5}}}}}")
+    p.add_argument(
+        "--stage",
+        action="append",
+        choices=["ingest", "transform", "train", "serve"],
+        help="run only these stages (repeatable); default: all",
+    )
+    p.add_argument(
+        "--config",
+        help="YAML mapping a stage to the Dagster run config of its job, e.g. "
+        "{train: {ops: {modellens_ranker: {config: {epochs: 5}}}}}",
+    )
     p.set_defaults(func=cmd_pipeline)
 
     p = sub.add_parser("stats", help="counts of the current benchmark")
@@ -121,9 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model-uri")
     p.set_defaults(func=cmd_recommend)
 
-    p = sub.add_parser("evaluate", help="the evaluation protocol: ModelLens beside every baseline")
-    p.add_argument("rest", nargs=argparse.REMAINDER)
-    p.set_defaults(func=cmd_evaluate)
+    sub.add_parser("evaluate", help="the evaluation protocol: ModelLens beside every baseline (see evaluate --help)")
 
     p = sub.add_parser("request", help="dataset requests")
     req = p.add_subparsers(dest="action", required=True)
@@ -142,6 +155,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["evaluate"]:  # its own parser: `modellens evaluate --help` lists the protocol's options
+        from training.evaluate import main as evaluate_main
+
+        return evaluate_main(argv[1:])
     args = build_parser().parse_args(argv)
     from serving.queries import QueryError
 

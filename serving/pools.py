@@ -25,8 +25,16 @@ def benchmark_queries(warehouse: Path) -> list[dict]:
             """
         ).fetchall()
     return [
-        {"query_id": ds, "dataset": ds, "metric": metric, "description": desc, "task": task, "modality": modality,
-         "higher_is_better": None, "candidates": None}
+        {
+            "query_id": ds,
+            "dataset": ds,
+            "metric": metric,
+            "description": desc,
+            "task": task,
+            "modality": modality,
+            "higher_is_better": None,
+            "candidates": None,
+        }
         for ds, metric, desc, task, modality in rows
     ]
 
@@ -35,8 +43,18 @@ def compute_pools(ranker, queries: list[dict], k: int, model_version: str, kind:
     rows = []
     for query in queries:
         for position, (model, score) in enumerate(ranker.rank(query, k=k), start=1):
-            rows.append((query["query_id"], query["dataset"], query.get("metric"), position, model, float(score),
-                         model_version, kind))
+            rows.append(
+                (
+                    query["query_id"],
+                    query["dataset"],
+                    query.get("metric"),
+                    position,
+                    model,
+                    float(score),
+                    model_version,
+                    kind,
+                )
+            )
     return pd.DataFrame(rows, columns=POOL_COLUMNS)
 
 

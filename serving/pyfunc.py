@@ -32,4 +32,3 @@ class ModelLensPyfunc(mlflow.pyfunc.PythonModel):
 
 def ranking_payload(ranking) -> list[dict]:
     return [{"model": model, "score": round(float(score), 6)} for model, score in ranking]
-

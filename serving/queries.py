@@ -42,7 +42,11 @@ def normalise_query(raw, where: str) -> dict:
     if _is_missing(candidates):
         query["candidates"] = None
     else:
-        candidates = list(candidates) if not isinstance(candidates, (str, dict)) and hasattr(candidates, "__iter__") else candidates
+        candidates = (
+            list(candidates)
+            if not isinstance(candidates, (str, dict)) and hasattr(candidates, "__iter__")
+            else candidates
+        )
         if not isinstance(candidates, list):
             raise QueryError(f"{where}: 'candidates' must be a list of model ids")
         if not candidates:

@@ -45,15 +45,24 @@ def read_requests(folder: Path) -> tuple[list[dict], list[str]]:
                 if not isinstance(entry, dict):
                     raise QueryError(f"{path.name}#{position}: a request must be a mapping")
                 name = entry.get("name") or entry.get("dataset")
-                query = normalise_query({**entry, "dataset": name, "query_id": f"request:{name}"}, f"{path.name}#{position}")
+                query = normalise_query(
+                    {**entry, "dataset": name, "query_id": f"request:{name}"}, f"{path.name}#{position}"
+                )
                 queries.append(query)
             except QueryError as err:
                 errors.append(str(err))
     return queries, errors
 
 
-def add_request(folder: Path, name: str, description: str | None = None, task: str | None = None,
-                metric: str | None = None, modality: str | None = None, candidates: list[str] | None = None) -> Path:
+def add_request(
+    folder: Path,
+    name: str,
+    description: str | None = None,
+    task: str | None = None,
+    metric: str | None = None,
+    modality: str | None = None,
+    candidates: list[str] | None = None,
+) -> Path:
     """Write one request file; the sensor picks it up on its next tick."""
     entry = {"name": name, "description": description, "task": task, "metric": metric, "modality": modality}
     if candidates:

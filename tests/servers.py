@@ -18,8 +18,9 @@ def free_port() -> int:
 @contextmanager
 def running(command: list[str], ready_url: str, timeout: float = 180.0):
     """Popen (not a shell `&`, whose children ignore SIGINT), poll `ready_url`, terminate the group at the end."""
-    proc = subprocess.Popen(command, env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        command, env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
+    )
     try:
         deadline = time.monotonic() + timeout
         while True:
@@ -45,6 +46,8 @@ def running(command: list[str], ready_url: str, timeout: float = 180.0):
 def post_json(url: str, payload: dict, timeout: float = 60.0) -> dict:
     import json
 
-    request = urllib.request.Request(url, data=json.dumps(payload).encode(), headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        url, data=json.dumps(payload).encode(), headers={"Content-Type": "application/json"}
+    )
     with urllib.request.urlopen(request, timeout=timeout) as response:
         return json.loads(response.read())

@@ -22,8 +22,14 @@ BIN = Path(sys.executable).parent
 
 def pipeline(env, kill_after: str | None = None, delay: float = 1.5) -> int:
     """Run `modellens pipeline` in its own process group; SIGKILL it once a log line contains `kill_after`."""
-    proc = subprocess.Popen([str(BIN / "modellens"), "pipeline", "--config", env["RUN_CONFIG"]], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        [str(BIN / "modellens"), "pipeline", "--config", env["RUN_CONFIG"]],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     seen = []
     for line in proc.stderr:
         seen.append(line)
@@ -40,8 +46,10 @@ def pipeline(env, kill_after: str | None = None, delay: float = 1.5) -> int:
 def state(home: Path) -> dict:
     """What a killed run must not change: the marts and pools, and the registry's versions and aliases."""
     with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
-        tables = {t: con.execute(f"select count(*) from {t}").fetchone()[0]
-                  for t in ("fct_evaluations", "dim_models", "dim_datasets", "topk_pools")}
+        tables = {
+            t: con.execute(f"select count(*) from {t}").fetchone()[0]
+            for t in ("fct_evaluations", "dim_models", "dim_datasets", "topk_pools")
+        }
         tables["value_sum"] = con.execute("select round(sum(value), 6) from fct_evaluations").fetchone()[0]
     import mlflow
     from mlflow import MlflowClient
@@ -67,9 +75,15 @@ def env(tmp_path_factory, snapshot_dir):
         shutil.copytree(snapshot_dir / source, snap / source)
     config = root / "run_config.yaml"
     config.write_text(yaml.safe_dump(FAST_TRAINING))
-    environ = dict(os.environ, MODELLENS_HOME=str(root / "home"), DAGSTER_HOME=str(root / "home" / "dagster"),
-                   MODELLENS_SNAPSHOT_DIR=str(snap), MODELLENS_SOURCES=",".join(SOURCES),
-                   RUN_CONFIG=str(config), PATH=f"{BIN}{os.pathsep}{os.environ['PATH']}")
+    environ = dict(
+        os.environ,
+        MODELLENS_HOME=str(root / "home"),
+        DAGSTER_HOME=str(root / "home" / "dagster"),
+        MODELLENS_SNAPSHOT_DIR=str(snap),
+        MODELLENS_SOURCES=",".join(SOURCES),
+        RUN_CONFIG=str(config),
+        PATH=f"{BIN}{os.pathsep}{os.environ['PATH']}",
+    )
     assert pipeline(environ) == 0
     return environ
 
@@ -88,9 +102,11 @@ def change_inputs(snap: Path, tag: str) -> None:
 
 @pytest.mark.parametrize(
     "point, marker",
-    [("ingest", 'STEP_START - Started execution of step "raw_every_eval_ever"'),
-     ("dbt", "Running dbt command"),
-     ("train", "modellens_ranker - training on")],
+    [
+        ("ingest", 'STEP_START - Started execution of step "raw_every_eval_ever"'),
+        ("dbt", "Running dbt command"),
+        ("train", "modellens_ranker - training on"),
+    ],
 )
 def test_killed_run_changes_nothing_and_next_run_recovers(env, point, marker):
     home, snap = Path(env["MODELLENS_HOME"]), Path(env["MODELLENS_SNAPSHOT_DIR"])

@@ -17,7 +17,9 @@ def stats(capsys):
 
 def test_pipeline_builds_benchmark_champion_and_pools(pipeline_home, capsys):
     with duckdb.connect(str(pipeline_home / "warehouse.duckdb"), read_only=True) as con:
-        n, keys = con.execute("select count(*), count(distinct (model_id, dataset_id, metric_id)) from fct_evaluations").fetchone()
+        n, keys = con.execute(
+            "select count(*), count(distinct (model_id, dataset_id, metric_id)) from fct_evaluations"
+        ).fetchone()
         pools = con.execute("select count(distinct query_id), count(*) from topk_pools").fetchone()
         n_datasets = con.execute("select count(*) from dim_datasets").fetchone()[0]
     assert n > 30_000 and n == keys
@@ -36,12 +38,23 @@ def test_rank_echoes_every_candidate_known_or_not(pipeline_home, tmp_path, capsy
     from serving.cli import main
 
     with duckdb.connect(str(pipeline_home / "warehouse.duckdb"), read_only=True) as con:
-        known = [row[0] for row in con.sql("select model_id from dim_models order by n_evaluations desc limit 3").fetchall()]
+        known = [
+            row[0] for row in con.sql("select model_id from dim_models order by n_evaluations desc limit 3").fetchall()
+        ]
     candidates = [known[0].upper(), "never-seen/model-7b-instruct", known[1], "x", known[2]]
     queries = tmp_path / "q.jsonl"
     queries.write_text(
-        json.dumps({"query_id": "q1", "dataset": "MMLU", "metric": "exact_match", "candidates": candidates}) + "\n"
-        + json.dumps({"query_id": "q2", "dataset": "a brand new benchmark", "description": "Grade-school math word problems", "task": "question answering"}) + "\n"
+        json.dumps({"query_id": "q1", "dataset": "MMLU", "metric": "exact_match", "candidates": candidates})
+        + "\n"
+        + json.dumps(
+            {
+                "query_id": "q2",
+                "dataset": "a brand new benchmark",
+                "description": "Grade-school math word problems",
+                "task": "question answering",
+            }
+        )
+        + "\n"
     )
     out = tmp_path / "r.jsonl"
     assert main(["rank", "--queries", str(queries), "--output", str(out), "--k", "5"]) == 0

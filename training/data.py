@@ -9,7 +9,16 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-EVAL_COLUMNS = ["model_id", "dataset_id", "metric_id", "list_id", "value", "higher_is_better", "signed_value", "z_score"]
+EVAL_COLUMNS = [
+    "model_id",
+    "dataset_id",
+    "metric_id",
+    "list_id",
+    "value",
+    "higher_is_better",
+    "signed_value",
+    "z_score",
+]
 
 
 @dataclass

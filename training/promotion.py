@@ -74,8 +74,11 @@ class Outcome:
 
     @property
     def metadata(self) -> dict:
-        meta = {"candidate_version": self.candidate, "promoted": self.promoted,
-                "champion_version": self.candidate if self.promoted else self.champion_before}
+        meta = {
+            "candidate_version": self.candidate,
+            "promoted": self.promoted,
+            "champion_version": self.candidate if self.promoted else self.champion_before,
+        }
         meta |= {f"candidate_{k}": v for k, v in self.candidate_metrics.items()}
         meta |= {f"champion_{k}": v for k, v in (self.champion_metrics or {}).items()}
         return meta

@@ -160,6 +160,27 @@ class Ranker:
             vec = m.list_tower(t(0), t(ds_idx), text, t(task), t(modality), t(lookup(self._index["metric"], metric)))
         return vec[0].numpy(), task
 
+    def nearest_datasets(self, query: dict, n: int = 3) -> list[tuple[str, float]]:
+        """The benchmarked datasets whose text embedding is closest to the query's (one per distinct text)."""
+        known = self.resolve_dataset(query.get("dataset"))
+        if known is not None:
+            vec = self.module.d_text[self._dataset_row[known]]
+        else:
+            name = text_or_none(query.get("dataset")) or "unknown dataset"
+            vec = self._embed([dataset_text(name, query)])[0]
+        with torch.no_grad():
+            sims = (self.module.d_text @ vec).numpy()
+        ids = self.catalogue.datasets["dataset_id"]
+        out, seen = [], set()
+        for i in np.argsort(-sims):
+            key = round(float(sims[i]), 5)
+            if key not in seen:
+                seen.add(key)
+                out.append((ids.iat[i], float(sims[i])))
+            if len(out) == n:
+                break
+        return out
+
     # ---- public scoring ----
     def score_pairs(self, model_ids: list[str], list_id: str | None, dataset: dict | None = None) -> np.ndarray:
         """Scores (higher = better) of ``model_ids`` (seen or unseen) on ``list_id`` or on the list described by

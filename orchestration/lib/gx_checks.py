@@ -12,8 +12,9 @@ logging.getLogger("great_expectations").setLevel(logging.ERROR)
 ACCURACY_LIKE = r"(?:^|_)(?:acc|accuracy|top_?1|top_?5|f1|precision|recall|em|exact_match)(?:$|_|@)"
 
 
-def validate(frame: pd.DataFrame, expectations: list, name: str,
-             severity: AssetCheckSeverity = AssetCheckSeverity.ERROR) -> AssetCheckResult:
+def validate(
+    frame: pd.DataFrame, expectations: list, name: str, severity: AssetCheckSeverity = AssetCheckSeverity.ERROR
+) -> AssetCheckResult:
     """Run `expectations` on `frame` in an ephemeral GX context; failures carry offending examples."""
     import great_expectations as gx
 
@@ -47,8 +48,10 @@ def raw_records_suite(records_read: int) -> list:
 
     e = gx.expectations
     return [
-        *(e.ExpectColumnValuesToNotBeNull(column=c)
-          for c in ("source_record_id", "model_raw", "dataset_raw", "metric_raw", "value")),
+        *(
+            e.ExpectColumnValuesToNotBeNull(column=c)
+            for c in ("source_record_id", "model_raw", "dataset_raw", "metric_raw", "value")
+        ),
         e.ExpectColumnValuesToBeUnique(column="source_record_id"),
         e.ExpectTableRowCountToBeBetween(min_value=(records_read + 1) // 2),
         e.ExpectColumnValuesToBeBetween(column="bounded_value", min_value=-1.0, max_value=100.0, mostly=0.999),

@@ -74,8 +74,6 @@ def land(connector: ModuleType, snapshot_dir: Path, landing_root: Path, force: b
     return LandingResult(connector.SOURCE, False, fp, write_batch(batch, folder, fp))
 
 
-
-
 def land_empty_if_missing(source: str, landing_root: Path) -> LandingResult:
     """A disabled source still needs (empty) tables so the dbt staging model has something to read."""
     folder = landing_root / source

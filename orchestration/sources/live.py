@@ -10,8 +10,12 @@ import pandas as pd
 from orchestration.sources.landing import TABLES, LandingResult, write_batch
 from orchestration.sources.records import SourceBatch, now_iso
 
-KEYS = {"records": ["source_record_id"], "models": ["model_raw"], "datasets": ["dataset_raw"],
-        "quarantine": ["source_file", "locator", "reason"]}
+KEYS = {
+    "records": ["source_record_id"],
+    "models": ["model_raw"],
+    "datasets": ["dataset_raw"],
+    "quarantine": ["source_file", "locator", "reason"],
+}
 
 PWC_ARCHIVE_URL = "https://production-media.paperswithcode.com/about/evaluation-tables.json.gz"
 
@@ -43,6 +47,8 @@ def accumulate(batch: SourceBatch, folder: Path) -> SourceBatch:
     merged = {}
     for table in TABLES:
         frames = [pd.read_parquet(folder / f"{table}.parquet"), getattr(batch, table)]
-        combined = pd.concat([f for f in frames if len(f)], ignore_index=True) if any(len(f) for f in frames) else frames[1]
+        combined = (
+            pd.concat([f for f in frames if len(f)], ignore_index=True) if any(len(f) for f in frames) else frames[1]
+        )
         merged[table] = combined.drop_duplicates(KEYS[table], keep="last")
     return SourceBatch.build(batch.source, **merged)

@@ -11,8 +11,15 @@ def test_definitions_load_with_the_whole_graph():
     keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
     for source in registry.ALL_SOURCES:
         assert f"raw_{source}" in keys
-    for name in ("fct_evaluations", "dim_models", "dim_datasets", "dim_metrics", "modellens_ranker",
-                 "champion_model", "topk_pools"):
+    for name in (
+        "fct_evaluations",
+        "dim_models",
+        "dim_datasets",
+        "dim_metrics",
+        "modellens_ranker",
+        "champion_model",
+        "topk_pools",
+    ):
         assert name in keys
     assert defs.resolve_schedule_def("nightly_refresh").cron_schedule == "0 2 * * *"
     for job in ("ingest_job", "transform_job", "train_job", "topk_pools_job", "full_refresh_job"):

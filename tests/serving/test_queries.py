@@ -12,8 +12,13 @@ def write(tmp_path, lines):
 
 
 def test_valid_queries_keep_candidates_as_spelled(tmp_path):
-    path = write(tmp_path, [json.dumps({"query_id": "a", "dataset": "MMLU", "candidates": ["Org/Model-X", "x"]}),
-                            json.dumps({"query_id": 2, "dataset": "imagenet", "higher_is_better": False})])
+    path = write(
+        tmp_path,
+        [
+            json.dumps({"query_id": "a", "dataset": "MMLU", "candidates": ["Org/Model-X", "x"]}),
+            json.dumps({"query_id": 2, "dataset": "imagenet", "higher_is_better": False}),
+        ],
+    )
     first, second = read_queries(path)
     assert first["candidates"] == ["Org/Model-X", "x"]
     assert second["query_id"] == "2" and second["candidates"] is None and second["higher_is_better"] is False

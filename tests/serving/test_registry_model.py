@@ -11,10 +11,20 @@ import pytest
 from tests.servers import free_port, post_json, running
 
 QUERIES = [
-    {"query_id": "q1", "dataset": "MMLU", "metric": "exact_match", "task": "question answering",
-     "candidates": ["meta-llama/Llama-2-7b-hf", "unknown-org/brand-new-model", "mistralai/Mistral-7B-v0.1"]},
-    {"query_id": "q2", "dataset": "a new chat benchmark", "description": "multi-turn dialogue judged by GPT-4",
-     "task": "instruction following", "candidates": ["gpt-4", "some/never-seen-1b"]},
+    {
+        "query_id": "q1",
+        "dataset": "MMLU",
+        "metric": "exact_match",
+        "task": "question answering",
+        "candidates": ["meta-llama/Llama-2-7b-hf", "unknown-org/brand-new-model", "mistralai/Mistral-7B-v0.1"],
+    },
+    {
+        "query_id": "q2",
+        "dataset": "a new chat benchmark",
+        "description": "multi-turn dialogue judged by GPT-4",
+        "task": "instruction following",
+        "candidates": ["gpt-4", "some/never-seen-1b"],
+    },
 ]
 
 
@@ -49,8 +59,19 @@ def test_mlflow_models_serve_answers_over_http(pipeline_home, tmp_path, monkeypa
 
     monkeypatch.setenv("MLFLOW_TRACKING_URI", settings.mlflow_uri())
     port = free_port()
-    command = [str(Path(sys.executable).parent / "mlflow"), "models", "serve", "-m", "models:/modellens@champion",
-               "--env-manager", "local", "-h", "127.0.0.1", "-p", str(port)]
+    command = [
+        str(Path(sys.executable).parent / "mlflow"),
+        "models",
+        "serve",
+        "-m",
+        "models:/modellens@champion",
+        "--env-manager",
+        "local",
+        "-h",
+        "127.0.0.1",
+        "-p",
+        str(port),
+    ]
     with running(command, f"http://127.0.0.1:{port}/ping"):
         answer = post_json(f"http://127.0.0.1:{port}/invocations", {"dataframe_records": QUERIES})
     rows = answer["predictions"]
@@ -64,6 +85,7 @@ def test_recommend_explains_with_benchmark_records(pipeline_home, capsys):
     assert main(["recommend", "grade school math word problems", "--k", "5", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert len(result["ranking"]) == 5
+    assert len(result["nearest_datasets"]) == 5
     assert any(row["evidence"] for row in result["ranking"])
 
 
@@ -71,9 +93,25 @@ def test_dataset_request_gets_a_pool(pipeline_home, capsys):
     from orchestration.pipeline import run_pipeline
     from serving.cli import main
 
-    assert main(["request", "add", "legal-contracts-qa", "--description", "Question answering over contracts",
-                 "--task", "question answering", "--metric", "f1"]) == 0
+    assert (
+        main(
+            [
+                "request",
+                "add",
+                "legal-contracts-qa",
+                "--description",
+                "Question answering over contracts",
+                "--task",
+                "question answering",
+                "--metric",
+                "f1",
+            ]
+        )
+        == 0
+    )
     assert run_pipeline(stages=["serve"])
     with duckdb.connect(str(pipeline_home / "warehouse.duckdb"), read_only=True) as con:
-        rows = con.execute("select count(*) from topk_pools where query_id = 'request:legal-contracts-qa'").fetchone()[0]
+        rows = con.execute("select count(*) from topk_pools where query_id = 'request:legal-contracts-qa'").fetchone()[
+            0
+        ]
     assert rows == 10

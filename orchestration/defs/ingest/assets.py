@@ -25,11 +25,13 @@ from orchestration.sources import registry
 from orchestration.sources.landing import land, land_empty_if_missing, read_manifest
 from orchestration.sources.live import land_live
 
+
 class LiveSourceConfig(Config):
     """Live sources need network and are off unless enabled here or with MODELLENS_LIVE_SOURCES."""
 
     enabled: bool = False
     limit: int = 1000
+
 
 def selected_snapshot_sources() -> list[str]:
     """All snapshot sources, or the comma-separated subset in MODELLENS_SOURCES (slices for tests and trials)."""
@@ -47,6 +49,7 @@ def _landing_metadata(result) -> dict:
         "skipped_unchanged": result.skipped,
     }
 
+
 def build_snapshot_asset(source: str) -> AssetsDefinition:
     @asset(
         name=f"raw_{source}",
@@ -59,13 +62,15 @@ def build_snapshot_asset(source: str) -> AssetsDefinition:
         ensure_home()
         if source not in selected_snapshot_sources():
             context.log.info(f"{source}: not in MODELLENS_SOURCES, landing left as it is")
-            return MaterializeResult(metadata={**_landing_metadata(land_empty_if_missing(source, landing_dir())),
-                                               "selected": False})
+            return MaterializeResult(
+                metadata={**_landing_metadata(land_empty_if_missing(source, landing_dir())), "selected": False}
+            )
         result = land(registry.connector(source), snapshot_dir(), landing_dir())
         context.log.info(f"{source}: {result.counts} ({'unchanged, skipped' if result.skipped else 'parsed'})")
         return MaterializeResult(metadata={**_landing_metadata(result), "selected": True})
 
     return raw_asset
+
 
 def build_live_asset(source: str) -> AssetsDefinition:
     @asset(
@@ -88,6 +93,7 @@ def build_live_asset(source: str) -> AssetsDefinition:
 
     return raw_asset
 
+
 def build_raw_check(source: str) -> AssetChecksDefinition:
     @asset_check(
         asset=f"raw_{source}",
@@ -101,8 +107,12 @@ def build_raw_check(source: str) -> AssetChecksDefinition:
         read = read_manifest(folder)["counts"]["read"]
         if read == 0:
             return AssetCheckResult(passed=True, description="nothing landed (source disabled or empty)")
-        return validate(with_bounded_value(records, "metric_raw"), raw_records_suite(read), f"raw_{source}",
-                        severity=AssetCheckSeverity.WARN)
+        return validate(
+            with_bounded_value(records, "metric_raw"),
+            raw_records_suite(read),
+            f"raw_{source}",
+            severity=AssetCheckSeverity.WARN,
+        )
 
     return raw_check
 

@@ -24,8 +24,10 @@ from serving import pools
 from serving.requests import read_requests, requests_fingerprint
 from training import registry
 
+
 class PoolsConfig(Config):
     k: int = 10
+
 
 @asset(
     deps=[champion_model],
@@ -65,6 +67,7 @@ def topk_pools(context: AssetExecutionContext, config: PoolsConfig) -> Materiali
         }
     )
 
+
 pools_job = define_asset_job("topk_pools_job", selection=AssetSelection.assets(topk_pools))
 
 
@@ -76,5 +79,6 @@ def dataset_requests_sensor(context: SensorEvaluationContext):
         return SkipReason("no new or changed dataset requests")
     context.update_cursor(fingerprint)
     return RunRequest(run_key=f"requests-{fingerprint}")
+
 
 defs = Definitions(assets=[topk_pools], jobs=[pools_job], sensors=[dataset_requests_sensor])

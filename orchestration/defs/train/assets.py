@@ -23,6 +23,7 @@ from training.trainer import TrainConfig, train_ranker
 
 MARTS = [AssetKey(name) for name in ("fct_evaluations", "dim_models", "dim_datasets", "dim_metrics")]
 
+
 class RankerTrainingConfig(Config):
     """Hyper-parameters of a training run (relaunch from the UI with other values)."""
 
@@ -34,13 +35,16 @@ class RankerTrainingConfig(Config):
     max_minutes: float = 12.0
     force: bool = False
 
+
 def _train_config(config: RankerTrainingConfig) -> TrainConfig:
     fields = {f.name for f in dataclasses.fields(TrainConfig)}
     return TrainConfig(**{k: v for k, v in config.model_dump().items() if k in fields})
 
+
 def _fingerprint(data_fingerprint: str, config: TrainConfig) -> str:
     blob = json.dumps([data_fingerprint, dataclasses.asdict(config)], sort_keys=True, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
 
 @asset(
     deps=MARTS,
@@ -76,7 +80,10 @@ def modellens_ranker(context: AssetExecutionContext, config: RankerTrainingConfi
         }
     )
 
-@asset_check(asset=modellens_ranker, blocking=True, description="The candidate ranks held-out lists better than chance.")
+
+@asset_check(
+    asset=modellens_ranker, blocking=True, description="The candidate ranks held-out lists better than chance."
+)
 def candidate_is_sane(context) -> AssetCheckResult:
     registry.configure(mlflow_uri(), mlflow_artifacts())
     version = registry.latest_version()
@@ -91,11 +98,17 @@ def candidate_is_sane(context) -> AssetCheckResult:
     return AssetCheckResult(
         passed=passed,
         severity=AssetCheckSeverity.ERROR,
-        metadata={"model_version": version, "holdout_ndcg@10": ndcg or float("nan"), "holdout_wtau": wtau or float("nan")},
+        metadata={
+            "model_version": version,
+            "holdout_ndcg@10": ndcg or float("nan"),
+            "holdout_wtau": wtau or float("nan"),
+        },
     )
+
 
 class PromotionConfig(Config):
     margin: float = 0.0  # the candidate must beat the champion's holdout NDCG@10 by at least this much
+
 
 @asset(
     deps=[modellens_ranker],
@@ -110,5 +123,6 @@ def champion_model(context: AssetExecutionContext, config: PromotionConfig) -> M
     outcome = promotion.promote_latest(load_benchmark(warehouse_path()), margin=config.margin)
     context.log.info(outcome.summary)
     return MaterializeResult(metadata=outcome.metadata)
+
 
 defs = Definitions(assets=[modellens_ranker, champion_model], asset_checks=[candidate_is_sane])

@@ -18,7 +18,6 @@ from orchestration.settings import ensure_home, warehouse_path
 WAREHOUSE_POOL = "duckdb_writer"
 
 
-
 def dbt_executable() -> str:
     """dbt from PATH, else the one installed beside this interpreter (a venv that was never activated)."""
     return shutil.which("dbt") or str(Path(sys.executable).parent / "dbt")
