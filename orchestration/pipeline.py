@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 
-from dagster import DagsterInstance
+from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 
 from orchestration.settings import ensure_home
 
@@ -14,6 +15,32 @@ STAGES = {"ingest": "ingest_job", "transform": "transform_job", "train": "train_
 
 def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
+
+
+PID_TAG = "modellens/pid"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def release_orphaned_runs(instance: DagsterInstance) -> list[str]:
+    """Runs of an earlier `modellens pipeline` process that was killed stay STARTED and keep their concurrency
+    slot (the DuckDB writer pool) forever: mark them failed and free the slots."""
+    orphans = []
+    for run in instance.get_runs(filters=RunsFilter(statuses=[DagsterRunStatus.STARTED, DagsterRunStatus.STARTING])):
+        pid = run.tags.get(PID_TAG)
+        if pid and not _alive(int(pid)):
+            instance.report_run_failed(run)
+            instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+            orphans.append(run.run_id)
+    return orphans
 
 
 def run_pipeline(stages: list[str] | None = None, run_config: dict | None = None) -> bool:
@@ -25,12 +52,17 @@ def run_pipeline(stages: list[str] | None = None, run_config: dict | None = None
     from orchestration.definitions import defs
 
     instance = DagsterInstance.get()
+    for run_id in release_orphaned_runs(instance):
+        _say(f"[modellens] run {run_id} was killed earlier: marked failed, its concurrency slots released")
     started = time.monotonic()
     for stage in stages or list(STAGES):
         _say(f"[modellens] {stage}: running {STAGES[stage]} ...")
         stage_start = time.monotonic()
         result = defs.resolve_job_def(STAGES[stage]).execute_in_process(
-            instance=instance, raise_on_error=False, run_config=(run_config or {}).get(stage, {})
+            instance=instance,
+            raise_on_error=False,
+            run_config=(run_config or {}).get(stage, {}),
+            tags={PID_TAG: str(os.getpid())},
         )
         materialized = [e for e in result.all_events if e.event_type_value == "ASSET_MATERIALIZATION"]
         failed_checks = [

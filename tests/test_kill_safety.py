@@ -20,7 +20,7 @@ SOURCES = ["alpaca_eval", "openmmlab", "every_eval_ever"]
 BIN = Path(sys.executable).parent
 
 
-def pipeline(env, kill_after: str | None = None, delay: float = 1.5) -> int:
+def pipeline(env, kill_after: str | None = None, delay: float = 0.5) -> int:
     """Run `modellens pipeline` in its own process group; SIGKILL it once a log line contains `kill_after`."""
     proc = subprocess.Popen(
         [str(BIN / "modellens"), "pipeline", "--config", env["RUN_CONFIG"]],
@@ -93,7 +93,7 @@ def change_inputs(snap: Path, tag: str) -> None:
     board = next((snap / "alpaca_eval").rglob("*.csv"))
     lines = board.read_text().splitlines()
     board.write_text("\n".join(lines + [lines[1].replace(lines[1].split(",")[0], f"new-model-{tag}", 1)]) + "\n")
-    doc = next((snap / "every_eval_ever").rglob("*.json"))
+    doc = next((snap / "every_eval_ever" / "data").rglob("*.json"))
     data = json.loads(doc.read_text())
     data["model_info"]["id"] = f"new-org/new-model-{tag}"
     data["model_info"]["name"] = f"new-model-{tag}"
@@ -103,7 +103,7 @@ def change_inputs(snap: Path, tag: str) -> None:
 @pytest.mark.parametrize(
     "point, marker",
     [
-        ("ingest", 'STEP_START - Started execution of step "raw_every_eval_ever"'),
+        ("ingest", "every_eval_ever: reading"),
         ("dbt", "Running dbt command"),
         ("train", "modellens_ranker - training on"),
     ],

@@ -65,6 +65,7 @@ def build_snapshot_asset(source: str) -> AssetsDefinition:
             return MaterializeResult(
                 metadata={**_landing_metadata(land_empty_if_missing(source, landing_dir())), "selected": False}
             )
+        context.log.info(f"{source}: reading {snapshot_dir() / source}")
         result = land(registry.connector(source), snapshot_dir(), landing_dir())
         context.log.info(f"{source}: {result.counts} ({'unchanged, skipped' if result.skipped else 'parsed'})")
         return MaterializeResult(metadata={**_landing_metadata(result), "selected": True})
