@@ -20,6 +20,7 @@ from training.features import (Catalogue, EmbedFn, TextEmbedder, dataset_text, e
 from training.model import Sizes, TwoTowerRanker
 
 FORMAT_VERSION = 1
+MAX_EMBEDDED_UNSEEN = 2000
 
 
 class Ranker:
@@ -114,13 +115,21 @@ class Ranker:
             with torch.no_grad():
                 out = self.module.model_tower(
                     torch.zeros(len(names), dtype=torch.long), torch.from_numpy(padded_token_matrix(names)),
-                    self._embed([model_text(n) for n in names]), torch.from_numpy(sizes),
+                    self._unseen_model_text(names), torch.from_numpy(sizes),
                     torch.tensor([fam.get(family_of(n), 0) for n in names])).numpy()
             where = {n: j for j, n in enumerate(names)}
             for i in unseen:
                 j = where[str(spellings[i]).strip().lower()]
                 vec[i], size[i] = out[j], sizes[j]
         return vec, size
+
+    def _unseen_model_text(self, names: list[str]) -> torch.Tensor:
+        """Text embeddings of unseen model names; beyond MAX_EMBEDDED_UNSEEN of them in one call (a 100,000-name
+        candidate list) the text part is left at zero and they are scored from name tokens, size and family, so a
+        huge query stays fast instead of embedding every name."""
+        if len(names) > MAX_EMBEDDED_UNSEEN:
+            return torch.zeros(len(names), self.module.m_text.shape[1])
+        return self._embed([model_text(n) for n in names])
 
     def _list_vector(self, list_id: str | None, dataset: dict | None) -> tuple[np.ndarray, int]:
         """The list vector (d,) and task index of a catalogue list, or of an unseen list built from its metadata."""
