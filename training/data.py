@@ -47,8 +47,10 @@ class Benchmark:
         )
 
     def fingerprint(self) -> str:
-        """Content hash of the evaluations, for lineage (MLflow ``log_input``) and promotion."""
-        hashed = pd.util.hash_pandas_object(self.evals[["model_id", "list_id", "value"]], index=False)
+        """Content hash of the evaluations (independent of row order), for lineage (MLflow ``log_input``) and for
+        skipping a retrain on unchanged data."""
+        rows = self.evals[["model_id", "list_id", "value"]].sort_values(["model_id", "list_id"], kind="stable")
+        hashed = pd.util.hash_pandas_object(rows, index=False)
         return hashlib.sha256(hashed.values.tobytes()).hexdigest()[:16]
 
 

@@ -35,3 +35,11 @@ def test_crippled_candidate_stays_challenger_and_champion_can_be_restored(pipeli
     assert registry.alias_version(registry.PREVIOUS) == champion
     assert registry.restore_previous_champion() == champion  # ... undone
     assert registry.alias_version(registry.CHAMPION) == champion
+
+
+def test_benchmark_fingerprint_ignores_row_order(pipeline_home):
+    bench = load_benchmark(settings.warehouse_path())
+    shuffled = bench.evals.sample(frac=1.0, random_state=1).reset_index(drop=True)
+    assert type(bench)(shuffled, bench.models, bench.datasets, bench.metrics).fingerprint() == bench.fingerprint()
+    changed = shuffled.assign(value=shuffled["value"].where(shuffled.index != 0, shuffled["value"] + 1))
+    assert type(bench)(changed, bench.models, bench.datasets, bench.metrics).fingerprint() != bench.fingerprint()
