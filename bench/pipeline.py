@@ -20,9 +20,8 @@ def run(*args: str) -> tuple[float, str]:
 
 def versions() -> list[str]:
     from orchestration import settings
-    from training import registry
 
-    registry.configure(settings.mlflow_uri(), settings.mlflow_artifacts())
+    settings.open_registry()
     from mlflow import MlflowClient
 
     return sorted(v.version for v in MlflowClient().search_model_versions("name='modellens'"))

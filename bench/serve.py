@@ -20,8 +20,7 @@ def main() -> None:
     from serving import pools
     from training import registry
 
-    settings.ensure_home()
-    registry.configure(settings.mlflow_uri(), settings.mlflow_artifacts())
+    settings.open_registry()
     local = registry.model_uri()
     started = time.perf_counter()
     ranker = registry.load_ranker(local)

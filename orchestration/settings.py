@@ -71,3 +71,11 @@ def ensure_home() -> Path:
         instance_config.parent.mkdir(parents=True, exist_ok=True)
         instance_config.write_text(INSTANCE_CONFIG)
     return root
+
+
+def open_registry() -> None:
+    """Create the state folders and point MLflow at the tracking store and registry under MODELLENS_HOME."""
+    from training import registry
+
+    ensure_home()
+    registry.configure(mlflow_uri(), mlflow_artifacts())

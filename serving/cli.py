@@ -13,8 +13,7 @@ from orchestration import settings
 def _ranker(uri: str | None):
     from training import registry
 
-    settings.ensure_home()
-    registry.configure(settings.mlflow_uri(), settings.mlflow_artifacts())
+    settings.open_registry()
     return registry.load_ranker(uri or registry.model_uri())
 
 
@@ -91,8 +90,7 @@ def cmd_request(args) -> int:
 def cmd_restore(args) -> int:
     from training import registry
 
-    settings.ensure_home()
-    registry.configure(settings.mlflow_uri(), settings.mlflow_artifacts())
+    settings.open_registry()
     print(f"champion is now version {registry.restore_previous_champion()}")
     return 0
 

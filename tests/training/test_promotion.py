@@ -18,7 +18,7 @@ def crippled(ranker: Ranker) -> Ranker:
 
 
 def test_crippled_candidate_stays_challenger_and_champion_can_be_restored(pipeline_home):
-    registry.configure(settings.mlflow_uri(), settings.mlflow_artifacts())
+    settings.open_registry()
     bench = load_benchmark(settings.warehouse_path())
     champion = registry.alias_version(registry.CHAMPION)
     bad = crippled(registry.load_ranker(registry.model_uri()))

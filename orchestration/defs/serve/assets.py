@@ -19,7 +19,7 @@ from dagster import (
 from orchestration.defs.train.assets import champion_model
 from orchestration.defs.transform.assets import WAREHOUSE_POOL
 from orchestration.lib.build_state import read_state, write_state
-from orchestration.settings import ensure_home, mlflow_artifacts, mlflow_uri, requests_dir, warehouse_path
+from orchestration.settings import ensure_home, open_registry, requests_dir, warehouse_path
 from serving import pools
 from serving.requests import read_requests, requests_fingerprint
 from training import registry
@@ -38,8 +38,7 @@ class PoolsConfig(Config):
     description="Top-K models per benchmark dataset and per dataset request, from models:/modellens@champion.",
 )
 def topk_pools(context: AssetExecutionContext, config: PoolsConfig) -> MaterializeResult:
-    ensure_home()
-    registry.configure(mlflow_uri(), mlflow_artifacts())
+    open_registry()
     version = registry.alias_version(registry.CHAMPION)
     fingerprint = f"{version}|{config.k}|{read_state('dbt_build')}|{requests_fingerprint(requests_dir())}"
     if read_state("topk_pools") == fingerprint:

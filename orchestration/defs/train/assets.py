@@ -16,7 +16,7 @@ from dagster import (
     asset_check,
 )
 
-from orchestration.settings import cache_dir, ensure_home, mlflow_artifacts, mlflow_uri, warehouse_path
+from orchestration.settings import cache_dir, open_registry, warehouse_path
 from training import promotion, registry
 from training.data import load_benchmark
 from training.trainer import TrainConfig, train_ranker
@@ -54,8 +54,7 @@ def _fingerprint(data_fingerprint: str, config: TrainConfig) -> str:
     description="The latent ranker trained on the benchmark (minus the promotion holdout), registered as `modellens`.",
 )
 def modellens_ranker(context: AssetExecutionContext, config: RankerTrainingConfig) -> MaterializeResult:
-    ensure_home()
-    registry.configure(mlflow_uri(), mlflow_artifacts())
+    open_registry()
     bench = load_benchmark(warehouse_path())
     train_config = _train_config(config)
     fingerprint = _fingerprint(bench.fingerprint(), train_config)
@@ -85,7 +84,7 @@ def modellens_ranker(context: AssetExecutionContext, config: RankerTrainingConfi
     asset=modellens_ranker, blocking=True, description="The candidate ranks held-out lists better than chance."
 )
 def candidate_is_sane(context) -> AssetCheckResult:
-    registry.configure(mlflow_uri(), mlflow_artifacts())
+    open_registry()
     version = registry.latest_version()
     if version is None:
         return AssetCheckResult(passed=False, description="no registered version")
@@ -118,8 +117,7 @@ class PromotionConfig(Config):
     description="Alias `champion` on the best version; a worse candidate becomes `challenger`.",
 )
 def champion_model(context: AssetExecutionContext, config: PromotionConfig) -> MaterializeResult:
-    ensure_home()
-    registry.configure(mlflow_uri(), mlflow_artifacts())
+    open_registry()
     outcome = promotion.promote_latest(load_benchmark(warehouse_path()), margin=config.margin)
     context.log.info(outcome.summary)
     return MaterializeResult(metadata=outcome.metadata)
