@@ -7,7 +7,7 @@ export PATH := $(BIN):$(PATH)
 MANIFEST := dbt_project/target/manifest.json
 DBT_SOURCES := $(shell find dbt_project/models dbt_project/macros dbt_project/seeds -type f) dbt_project/dbt_project.yml
 
-.PHONY: setup run test test-kill dev stats clean
+.PHONY: setup run test dev stats clean
 
 setup: $(VENV)/.installed $(MANIFEST)
 
@@ -28,9 +28,6 @@ run: setup
 
 test: setup
 	python -m pytest -q
-
-test-kill: setup
-	MODELLENS_KILL_TESTS=1 python -m pytest -q tests/test_kill_safety.py
 
 dev: setup
 	dagster dev -w workspace.yaml

@@ -8,4 +8,6 @@ from orchestration.defs.serve import assets as serve
 from orchestration.defs.train import assets as train
 from orchestration.defs.transform import assets as transform
 
-defs = Definitions.merge(ingest.defs, transform.defs, train.defs, serve.defs, schedules.defs)
+defs = Definitions.merge(ingest.defs, transform.defs, train.defs, serve.defs, schedules.defs).map_asset_specs(
+    func=lambda spec: spec.replace_attributes(freshness_policy=schedules.NIGHTLY_FRESHNESS)
+)

@@ -10,7 +10,7 @@ DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 
 
 # The Dagster instance: one op at a time per concurrency pool (DuckDB has a single writer), retries for failed
-# runs of the live sources, no telemetry, training's progress (epochs, validation) in the run logs.
+# runs of the live sources, freshness policies evaluated, no telemetry, training's progress in the run logs.
 INSTANCE_CONFIG = """\
 concurrency:
   pools:
@@ -18,6 +18,8 @@ concurrency:
 run_retries:
   enabled: true
   max_retries: 0
+freshness:
+  enabled: true
 telemetry:
   enabled: false
 python_logs:

@@ -16,10 +16,6 @@ import yaml
 
 from tests.conftest import FAST_TRAINING
 
-# Slow (eight pipeline subprocesses) and, within one pytest process with the rest of the suite, two of them
-# failed once (they pass alone): run with `make test-kill` until that is understood.
-pytestmark = pytest.mark.skipif(os.environ.get("MODELLENS_KILL_TESTS") != "1", reason="make test-kill runs these")
-
 SOURCES = ["alpaca_eval", "openmmlab", "every_eval_ever"]
 BIN = Path(sys.executable).parent
 
@@ -55,12 +51,12 @@ def state(home: Path) -> dict:
             for t in ("fct_evaluations", "dim_models", "dim_datasets", "topk_pools")
         }
         tables["value_sum"] = con.execute("select round(sum(value), 6) from fct_evaluations").fetchone()[0]
-    import mlflow
     from mlflow import MlflowClient
 
-    mlflow.set_tracking_uri(f"sqlite:///{home / 'mlflow' / 'mlflow.db'}")
-    model = MlflowClient().get_registered_model("modellens")
-    versions = sorted(v.version for v in MlflowClient().search_model_versions("name='modellens'"))
+    uri = f"sqlite:///{home / 'mlflow' / 'mlflow.db'}"
+    client = MlflowClient(tracking_uri=uri, registry_uri=uri)  # not the process-wide MLflow settings
+    model = client.get_registered_model("modellens")
+    versions = sorted(v.version for v in client.search_model_versions("name='modellens'"))
     return {"tables": tables, "aliases": dict(model.aliases), "versions": versions}
 
 
@@ -79,8 +75,9 @@ def env(tmp_path_factory, snapshot_dir):
         shutil.copytree(snapshot_dir / source, snap / source)
     config = root / "run_config.yaml"
     config.write_text(yaml.safe_dump(FAST_TRAINING))
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith(("MLFLOW_", "MODELLENS_", "DAGSTER_"))}
     environ = dict(
-        os.environ,
+        inherited,
         MODELLENS_HOME=str(root / "home"),
         DAGSTER_HOME=str(root / "home" / "dagster"),
         MODELLENS_SNAPSHOT_DIR=str(snap),

@@ -85,3 +85,7 @@ def test_rerun_with_unchanged_inputs_changes_nothing(pipeline_home, capsys):
     assert run_pipeline(run_config=FAST_TRAINING)
     assert stats(capsys) == before
     assert registry.latest_version() == version
+    from dagster import AssetKey, DagsterInstance
+
+    latest = DagsterInstance.get().get_latest_materialization_event(AssetKey("fct_evaluations"))
+    assert latest.asset_materialization.metadata["skipped_unchanged"].value is True  # current, not stale

@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
+import pandas as pd
 
 from orchestration.sources.records import SourceBatch
 
 TABLES = ("records", "models", "datasets", "quarantine")
+
+# Quarantine reasons that say an input file (or its tail) could not be read, as opposed to one bad value.
+DAMAGED_INPUT = re.compile(
+    r"unreadable|truncated|corrupt|not valid JSON|file not found|empty file|malformed|no CSV header|missing columns",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -43,6 +51,12 @@ def fingerprint(connector: ModuleType, snapshot_dir: Path) -> str:
 def read_manifest(folder: Path) -> dict | None:
     manifest = folder / "manifest.json"
     return json.loads(manifest.read_text()) if manifest.exists() else None
+
+
+def damaged_inputs(folder: Path) -> pd.DataFrame:
+    """The landed quarantine rows of files that were missing, truncated, corrupt or not parseable."""
+    quarantine = pd.read_parquet(folder / "quarantine.parquet", columns=["source_file", "locator", "reason"])
+    return quarantine[quarantine["reason"].fillna("").str.contains(DAMAGED_INPUT)].reset_index(drop=True)
 
 
 def write_batch(batch: SourceBatch, folder: Path, fp: str) -> dict:

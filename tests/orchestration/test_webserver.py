@@ -21,10 +21,17 @@ def test_webserver_serves_graph_schedule_and_materializations(pipeline_home):
     ]
     with running(command, f"http://127.0.0.1:{port}/server_info"):
         graphql = f"http://127.0.0.1:{port}/graphql"
-        nodes = post_json(graphql, {"query": "{ assetNodes { assetKey { path } groupName description } }"})
+        nodes = post_json(
+            graphql,
+            {
+                "query": "{ assetNodes { assetKey { path } groupName description"
+                " internalFreshnessPolicy { ... on TimeWindowFreshnessPolicy { failWindowSeconds } } } }"
+            },
+        )
         assets = {"/".join(n["assetKey"]["path"]): n for n in nodes["data"]["assetNodes"]}
         assert {"raw_mteb", "fct_evaluations", "modellens_ranker", "champion_model", "topk_pools"} <= set(assets)
         assert assets["topk_pools"]["groupName"] == "serve" and assets["topk_pools"]["description"]
+        assert {n["internalFreshnessPolicy"]["failWindowSeconds"] for n in assets.values()} == {26 * 3600}
         repos = post_json(
             graphql,
             {

@@ -13,16 +13,16 @@ from dagster import (
     Config,
     Definitions,
     MaterializeResult,
+    MetadataValue,
     RetryPolicy,
     asset,
     asset_check,
 )
 
 from orchestration.lib.gx_checks import raw_records_suite, validate, with_bounded_value
-
 from orchestration.settings import ensure_home, home, landing_dir, snapshot_dir
 from orchestration.sources import registry
-from orchestration.sources.landing import land, land_empty_if_missing, read_manifest
+from orchestration.sources.landing import damaged_inputs, land, land_empty_if_missing, read_manifest
 from orchestration.sources.live import land_live
 
 
@@ -118,8 +118,37 @@ def build_raw_check(source: str) -> AssetChecksDefinition:
     return raw_check
 
 
+def build_inputs_check(source: str) -> AssetChecksDefinition:
+    @asset_check(
+        asset=f"raw_{source}",
+        name="inputs_readable",
+        description="Every input file was read whole. Fails (a warning: what could be read is loaded) naming each "
+        "missing, truncated, corrupt or unparseable file and why; its unreadable part is in the quarantine.",
+    )
+    def inputs_check() -> AssetCheckResult:
+        damaged = damaged_inputs(landing_dir() / source)
+        files = sorted(set(damaged["source_file"]))
+        return AssetCheckResult(
+            passed=damaged.empty,
+            severity=AssetCheckSeverity.WARN,
+            description="every input file read whole"
+            if damaged.empty
+            else f"{len(files)} damaged input file(s): "
+            + "; ".join(f"{row.source_file} ({row.locator}): {row.reason}" for row in damaged.head(5).itertuples()),
+            metadata={
+                "damaged_files": len(files),
+                "damaged_inputs": MetadataValue.json(damaged.head(50).to_dict(orient="records")),
+            },
+        )
+
+    return inputs_check
+
+
 raw_assets = [build_snapshot_asset(s) for s in registry.SNAPSHOT_CONNECTORS] + [
     build_live_asset(s) for s in registry.LIVE_CONNECTORS
 ]
 
-defs = Definitions(assets=raw_assets, asset_checks=[build_raw_check(s) for s in registry.ALL_SOURCES])
+defs = Definitions(
+    assets=raw_assets,
+    asset_checks=[build(s) for s in registry.ALL_SOURCES for build in (build_raw_check, build_inputs_check)],
+)

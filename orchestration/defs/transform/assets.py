@@ -2,10 +2,19 @@
 
 import shutil
 import sys
+from graphlib import TopologicalSorter
 from pathlib import Path
 
 import duckdb
-from dagster import AssetCheckResult, AssetExecutionContext, AssetKey, Config, Definitions, asset_check
+from dagster import (
+    AssetCheckResult,
+    AssetExecutionContext,
+    AssetKey,
+    Config,
+    Definitions,
+    MaterializeResult,
+    asset_check,
+)
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration.defs.transform.project import dbt_project
@@ -28,6 +37,15 @@ class DbtBuildConfig(Config):
     force: bool = False  # build even when the landing zone and the dbt project are unchanged
 
 
+def unchanged_materializations(context: AssetExecutionContext):
+    """A skipped build still marks every selected model current as of this run (what freshness looks at),
+    in dependency order as a multi-asset must."""
+    deps = context.assets_def.asset_deps
+    selected = context.selected_asset_keys
+    for key in TopologicalSorter({k: deps.get(k, set()) & selected for k in selected}).static_order():
+        yield MaterializeResult(asset_key=key, metadata={"skipped_unchanged": True})
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
@@ -42,6 +60,7 @@ def benchmark_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, co
     unchanged = whole_project and warehouse_path().exists() and read_state("dbt_build") == fingerprint
     if unchanged and not (config.force or config.full_refresh):
         context.log.info("landing zone and dbt project unchanged since the last build: nothing to rebuild")
+        yield from unchanged_materializations(context)
         return
     with warehouse_copy():
         yield from dbt.cli(dbt_build_args(full_refresh=config.full_refresh), context=context).stream()
