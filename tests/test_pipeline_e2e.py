@@ -3,6 +3,7 @@
 import json
 
 import duckdb
+from dagster import AssetKey, DagsterInstance
 
 from tests.conftest import FAST_TRAINING, SLICE
 
@@ -23,6 +24,8 @@ def test_pipeline_builds_benchmark_champion_and_pools(pipeline_home, capsys):
         pools = con.execute("select count(distinct query_id), count(*) from topk_pools").fetchone()
         n_datasets = con.execute("select count(*) from dim_datasets").fetchone()[0]
     assert n > 30_000 and n == keys
+    built = DagsterInstance.get().get_latest_materialization_event(AssetKey("fct_evaluations")).asset_materialization
+    assert built.metadata["dagster/row_count"].value == n
     assert pools[0] >= 0.9 * n_datasets and pools[1] >= pools[0]
     from training import registry
 
@@ -85,7 +88,5 @@ def test_rerun_with_unchanged_inputs_changes_nothing(pipeline_home, capsys):
     assert run_pipeline(run_config=FAST_TRAINING)
     assert stats(capsys) == before
     assert registry.latest_version() == version
-    from dagster import AssetKey, DagsterInstance
-
     latest = DagsterInstance.get().get_latest_materialization_event(AssetKey("fct_evaluations"))
     assert latest.asset_materialization.metadata["skipped_unchanged"].value is True  # current, not stale

@@ -7,6 +7,8 @@ import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
+import duckdb
+
 from orchestration.settings import DBT_PROJECT_DIR, home, landing_dir, warehouse_path
 
 
@@ -65,3 +67,10 @@ def warehouse_copy():
     if Path(f"{build}.wal").exists():
         Path(f"{build}.wal").replace(f"{live}.wal")
     build.replace(live)
+
+
+def table_row_counts(path: Path) -> dict[str, int]:
+    """Rows of every table (not view) in a DuckDB file, by table name."""
+    with duckdb.connect(str(path), read_only=True) as con:
+        tables = con.execute("select schema_name, table_name from duckdb_tables()").fetchall()
+        return {t: con.execute(f'select count(*) from "{s}"."{t}"').fetchone()[0] for s, t in tables}

@@ -13,12 +13,19 @@ from dagster import (
     Config,
     Definitions,
     MaterializeResult,
+    Output,
     asset_check,
 )
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration.defs.transform.project import dbt_project
-from orchestration.lib.build_state import read_state, transform_fingerprint, warehouse_copy, write_state
+from orchestration.lib.build_state import (
+    read_state,
+    table_row_counts,
+    transform_fingerprint,
+    warehouse_copy,
+    write_state,
+)
 from orchestration.lib.dbt_args import dbt_build_args
 from orchestration.lib.gx_checks import marts_suite, validate, with_bounded_value
 from orchestration.lib.translator import ModelLensDbtTranslator
@@ -46,6 +53,22 @@ def unchanged_materializations(context: AssetExecutionContext):
         yield MaterializeResult(asset_key=key, metadata={"skipped_unchanged": True})
 
 
+def build_and_swap(context: AssetExecutionContext, dbt: DbtCliResource, full_refresh: bool):
+    """`dbt build` into a copy of the warehouse. dbt test results are reported as they come; the models are
+    reported materialized, with their row counts, only once the copy has replaced the live warehouse."""
+    built = []
+    with warehouse_copy() as build:
+        for event in dbt.cli(dbt_build_args(full_refresh=full_refresh), context=context).stream():
+            if isinstance(event, Output):
+                built.append(event)
+            else:
+                yield event
+        counts = table_row_counts(build)
+    for event in built:
+        table = context.asset_key_for_output(event.output_name).path[-1]
+        yield event.with_metadata({**event.metadata, "dagster/row_count": counts[table]}) if table in counts else event
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
@@ -62,8 +85,7 @@ def benchmark_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, co
         context.log.info("landing zone and dbt project unchanged since the last build: nothing to rebuild")
         yield from unchanged_materializations(context)
         return
-    with warehouse_copy():
-        yield from dbt.cli(dbt_build_args(full_refresh=config.full_refresh), context=context).stream()
+    yield from build_and_swap(context, dbt, config.full_refresh)
     if whole_project:
         write_state("dbt_build", fingerprint)
 
