@@ -54,7 +54,8 @@ def mlflow_artifacts() -> Path:
 
 
 def cache_dir() -> Path:
-    return home() / "cache"
+    """Text embeddings by text hash: MODELLENS_HOME/cache, or MODELLENS_CACHE_DIR to share one among homes."""
+    return Path(os.environ.get("MODELLENS_CACHE_DIR", home() / "cache")).resolve()
 
 
 def requests_dir() -> Path:

@@ -21,17 +21,18 @@ BIN = Path(sys.executable).parent
 
 
 def pipeline(env, kill_after: str | None = None, delay: float = 0.5) -> int:
-    """Run `modellens pipeline` in its own process group; SIGKILL it once a log line contains `kill_after`."""
+    """Run `modellens pipeline` in its own process group; SIGKILL it once an output line (run log or dbt's
+    own log) contains `kill_after`."""
     proc = subprocess.Popen(
         [str(BIN / "modellens"), "pipeline", "--config", env["RUN_CONFIG"]],
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
     )
     seen = []
-    for line in proc.stderr:
+    for line in proc.stdout:
         seen.append(line)
         if kill_after and kill_after in line:
             time.sleep(delay)
@@ -68,7 +69,7 @@ def landing_is_whole(home: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory, snapshot_dir):
+def env(tmp_path_factory, snapshot_dir, embedding_cache):
     root = tmp_path_factory.mktemp("kill")
     snap = root / "snapshot"
     for source in SOURCES:
@@ -81,6 +82,7 @@ def env(tmp_path_factory, snapshot_dir):
         MODELLENS_HOME=str(root / "home"),
         DAGSTER_HOME=str(root / "home" / "dagster"),
         MODELLENS_SNAPSHOT_DIR=str(snap),
+        MODELLENS_CACHE_DIR=str(embedding_cache),
         MODELLENS_SOURCES=",".join(SOURCES),
         RUN_CONFIG=str(config),
         PATH=f"{BIN}{os.pathsep}{os.environ['PATH']}",
@@ -105,7 +107,7 @@ def change_inputs(snap: Path, tag: str) -> None:
     "point, marker",
     [
         ("ingest", "every_eval_ever: reading"),
-        ("dbt", "Running dbt command"),
+        ("dbt", "OK created sql"),  # dbt has built its first model into the warehouse copy
         ("train", "modellens_ranker - training on"),
     ],
 )
