@@ -6,7 +6,7 @@ import socket
 import subprocess
 import time
 import urllib.request
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 
 def free_port() -> int:
@@ -35,13 +35,13 @@ def running(command: list[str], ready_url: str, timeout: float = 180.0):
                 time.sleep(1)
         yield proc
     finally:
-        if proc.poll() is None:
+        with suppress(ProcessLookupError):  # the leader may be gone while its children are not
             os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
 
 
 def post_json(url: str, payload: dict, timeout: float = 60.0) -> dict:

@@ -82,9 +82,10 @@ def test_mlflow_models_serve_answers_over_http(pipeline_home, tmp_path, monkeypa
 def test_recommend_explains_with_benchmark_records(pipeline_home, capsys):
     from serving.cli import main
 
-    assert main(["recommend", "grade school math word problems", "--k", "20", "--json"]) == 0
+    # the whole catalogue, so that the models benchmarked on the nearest datasets are certainly in the ranking
+    assert main(["recommend", "grade school math word problems", "--k", "100000", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
-    assert len(result["ranking"]) == 20
+    assert len(result["ranking"]) > 1000
     nearest = [d["dataset"] for d in result["nearest_datasets"]]
     assert len(nearest) == 5
     models = [row["model"] for row in result["ranking"]]
@@ -94,8 +95,8 @@ def test_recommend_explains_with_benchmark_records(pipeline_home, capsys):
             " and dataset_id in (select unnest(?)) and z_score is not null",
             [models, nearest],
         ).fetchall()
-    # evidence is exactly each recommended model's records on the nearest datasets (which models have some
-    # depends on the briefly trained model, so it is not asserted to be non-empty)
+    # evidence is exactly each recommended model's records on the nearest datasets
+    assert len(benchmarked) >= 2
     assert {row["model"] for row in result["ranking"] if row["evidence"]} == {m for (m,) in benchmarked}
     assert all(e["dataset"] in nearest for row in result["ranking"] for e in row["evidence"])
 

@@ -126,6 +126,8 @@ def build_inputs_check(source: str) -> AssetChecksDefinition:
         "missing, truncated, corrupt or unparseable file and why; its unreadable part is in the quarantine.",
     )
     def inputs_check() -> AssetCheckResult:
+        if read_manifest(landing_dir() / source) is None:
+            return AssetCheckResult(passed=False, severity=AssetCheckSeverity.WARN, description="nothing landed yet")
         damaged = damaged_inputs(landing_dir() / source)
         files = sorted(set(damaged["source_file"]))
         return AssetCheckResult(

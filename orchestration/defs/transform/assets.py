@@ -54,19 +54,26 @@ def unchanged_materializations(context: AssetExecutionContext):
 
 
 def build_and_swap(context: AssetExecutionContext, dbt: DbtCliResource, full_refresh: bool):
-    """`dbt build` into a copy of the warehouse. dbt test results are reported as they come; the models are
-    reported materialized, with their row counts, only once the copy has replaced the live warehouse."""
-    built = []
-    with warehouse_copy() as build:
-        for event in dbt.cli(dbt_build_args(full_refresh=full_refresh), context=context).stream():
-            if isinstance(event, Output):
-                built.append(event)
-            else:
-                yield event
-        counts = table_row_counts(build)
+    """`dbt build` into a copy of the warehouse. The models are reported materialized, with their row counts,
+    only once the copy has replaced the live warehouse, then the dbt test results; when the build fails, only
+    the test results (they say why)."""
+    built, checks = [], []
+    try:
+        with warehouse_copy() as build:
+            for event in dbt.cli(dbt_build_args(full_refresh=full_refresh), context=context).stream():
+                (built if isinstance(event, Output) else checks).append(event)
+            try:
+                counts = table_row_counts(build)
+            except duckdb.Error as err:  # metadata only: never a reason to throw a good build away
+                context.log.warning(f"row counts unavailable: {err}")
+                counts = {}
+    except Exception:
+        yield from checks
+        raise
     for event in built:
         table = context.asset_key_for_output(event.output_name).path[-1]
         yield event.with_metadata({**event.metadata, "dagster/row_count": counts[table]}) if table in counts else event
+    yield from checks
 
 
 @dbt_assets(
