@@ -1,8 +1,6 @@
 """A truncated source file: what can be read lands, the rest is quarantined, the run completes, and the
 failing `inputs_readable` check is stored in the instance (what the UI shows) with the file and the reason."""
 
-import shutil
-
 from dagster import AssetCheckKey, AssetKey, DagsterInstance
 
 from orchestration.sources.landing import read_manifest
@@ -16,24 +14,18 @@ def latest_evaluation(instance: DagsterInstance, asset: str):
     return record.event.dagster_event.event_specific_data
 
 
-def test_truncated_file_is_quarantined_and_its_check_fails_with_the_reason(snapshot_dir, tmp_path, monkeypatch):
-    snap = tmp_path / "snapshot"
-    shutil.copytree(snapshot_dir / "alpaca_eval", snap / "alpaca_eval")
+def test_truncated_file_is_quarantined_and_its_check_fails_with_the_reason(alpaca_home):
+    snap, home = alpaca_home
     board = snap / "alpaca_eval" / BOARD
     text = board.read_text()
     board.write_text(text[: text.index("\n", len(text) // 2) + 12])  # cut inside a row
-    monkeypatch.setenv("MODELLENS_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("MODELLENS_SNAPSHOT_DIR", str(snap))
-    monkeypatch.setenv("MODELLENS_SOURCES", "alpaca_eval")
     from orchestration.definitions import defs
-    from orchestration.settings import ensure_home
 
-    ensure_home()
     with DagsterInstance.ephemeral() as instance:
         result = defs.resolve_job_def("ingest_job").execute_in_process(instance=instance, raise_on_error=False)
         assert result.success
 
-        counts = read_manifest(tmp_path / "home" / "landing" / "alpaca_eval")["counts"]
+        counts = read_manifest(home / "landing" / "alpaca_eval")["counts"]
         assert counts["loaded"] > 100 and counts["read"] == counts["loaded"] + counts["quarantined"]
         evaluation = latest_evaluation(instance, "raw_alpaca_eval")
         assert not evaluation.passed and evaluation.severity.value == "WARN"

@@ -1,24 +1,15 @@
 """A dbt build that fails leaves the live warehouse as it was and reports no materialization of its copy."""
 
-import shutil
-
 import duckdb
 from dagster import DagsterInstance
 
 RUN_CONFIG = {"ops": {"benchmark_dbt_assets": {"config": {"force": True}}}}
 
 
-def test_failed_dbt_build_changes_nothing(snapshot_dir, tmp_path, monkeypatch):
-    snap = tmp_path / "snapshot"
-    shutil.copytree(snapshot_dir / "alpaca_eval", snap / "alpaca_eval")
-    home = tmp_path / "home"
-    monkeypatch.setenv("MODELLENS_HOME", str(home))
-    monkeypatch.setenv("MODELLENS_SNAPSHOT_DIR", str(snap))
-    monkeypatch.setenv("MODELLENS_SOURCES", "alpaca_eval")
+def test_failed_dbt_build_changes_nothing(alpaca_home):
+    _, home = alpaca_home
     from orchestration.definitions import defs
-    from orchestration.settings import ensure_home
 
-    ensure_home()
     with DagsterInstance.ephemeral() as instance:
         assert defs.resolve_job_def("ingest_job").execute_in_process(instance=instance).success
         transform = defs.resolve_job_def("transform_job")

@@ -126,9 +126,10 @@ def build_inputs_check(source: str) -> AssetChecksDefinition:
         "missing, truncated, corrupt or unparseable file and why; its unreadable part is in the quarantine.",
     )
     def inputs_check() -> AssetCheckResult:
-        if read_manifest(landing_dir() / source) is None:
+        folder = landing_dir() / source
+        if read_manifest(folder) is None:
             return AssetCheckResult(passed=False, severity=AssetCheckSeverity.WARN, description="nothing landed yet")
-        damaged = damaged_inputs(landing_dir() / source)
+        damaged = damaged_inputs(folder)
         files = sorted(set(damaged["source_file"]))
         return AssetCheckResult(
             passed=damaged.empty,
