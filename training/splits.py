@@ -127,7 +127,59 @@ def family_holdout_split(bench: Benchmark, seed: int = 0, test_frac: float = 0.2
     return bench.evals[~test], bench.evals[test]
 
 
+def _dataset_column(bench: Benchmark, name: str, default) -> pd.Series:
+    """A dim_datasets column per evaluation row (``default`` where the column or the value is missing)."""
+    if name not in bench.datasets.columns:
+        return pd.Series(default, index=bench.evals.index, dtype=object)
+    return bench.evals["dataset_id"].map(bench.datasets[name]).astype(object).where(lambda v: v.notna(), default)
+
+
+def new_benchmarks_split(bench: Benchmark, seed: int = 0, test_frac: float = 0.2):
+    """Benchmarks introduced after a per-source cutoff, held out with all their siblings.
+
+    A benchmark (dim_datasets.benchmark: languages, subsets, splits, versions and task-type variants of one base
+    dataset share it) is dated by the earliest ``introduced_date`` of its datasets and belongs to the source that
+    has most of its rows. Per source with dates, the cutoff is the date after which about ``test_frac`` of its
+    dated benchmarks appeared (``seed`` jitters it by up to 5 points of that fraction); the test rows are every
+    row of every benchmark introduced after its source's cutoff, the train rows everything else, so no sibling
+    of a new benchmark is trained on. Sources without dates contribute training rows only.
+    """
+    rows = pd.DataFrame({"benchmark": _dataset_column(bench, "benchmark", None).fillna(bench.evals["dataset_id"]),
+                         "source": _dataset_column(bench, "main_source", "unknown"),
+                         "date": pd.to_datetime(_dataset_column(bench, "introduced_date", None), errors="coerce")})
+    per = rows.groupby("benchmark").agg(date=("date", "min"), source=("source", lambda s: s.mode().iat[0]))
+    rng = np.random.default_rng(seed)
+    held = set()
+    for _, group in per.dropna(subset=["date"]).groupby("source"):
+        if group["date"].nunique() < 2:
+            continue
+        frac = float(np.clip(test_frac + rng.uniform(-0.05, 0.05), 0.05, 0.5))
+        cutoff = group["date"].quantile(1.0 - frac)
+        held |= set(group.index[group["date"] > cutoff])
+    test = rows["benchmark"].isin(held).to_numpy()
+    return bench.evals[~test], bench.evals[test]
+
+
+def leave_one_suite_out_split(bench: Benchmark, seed: int = 0, test_frac: float = 0.2):
+    """Whole suites (dim_datasets.suite: an MTEB task type, a HELM / RewardBench leaderboard, a GIFT-Eval domain,
+    a source's task) held out in every modality: within each modality, suites are taken in a seeded random order
+    until about ``test_frac`` of that modality's rows are held out, never all of its suites. Benchmarks whose
+    datasets span suites leave with the suite chosen first, so no sibling stays behind."""
+    suites = _dataset_column(bench, "suite", "unknown")
+    modality = _dataset_column(bench, "modality", "unknown")
+    test = np.zeros(len(bench.evals), dtype=bool)
+    for i, (_, idx) in enumerate(sorted(suites.groupby(modality.to_numpy()).groups.items())):
+        part = suites.loc[idx]
+        if part.nunique() >= 2:
+            test[bench.evals.index.get_indexer(idx)] = _hold_out(part, seed + 104729 * i, test_frac)
+    benchmark = _dataset_column(bench, "benchmark", None).fillna(bench.evals["dataset_id"])
+    test |= benchmark.isin(set(benchmark[test])).to_numpy()
+    return bench.evals[~test], bench.evals[test]
+
+
 SPLITS: dict[str, Split] = {
+    "new_benchmarks": new_benchmarks_split,
+    "leave_one_suite_out": leave_one_suite_out_split,
     "completion": completion_split,
     "unseen_datasets": unseen_datasets_split,
     "unseen_models": unseen_models_split,

@@ -12,6 +12,7 @@ models (with a short synthetic ``card_text``: MTEB has no model cards).
 from __future__ import annotations
 
 import json
+import re
 import zlib
 from pathlib import Path
 
@@ -108,8 +109,10 @@ def dataset_rows(tasks: dict[str, dict], names) -> list[dict]:
         meta = tasks.get(name, {})
         modalities = _listify(meta.get("modalities")) or _listify(meta.get("category"))
         domains = _listify(meta.get("domains"))
+        dates = sorted(d[:10] for d in _listify(meta.get("date")) if re.fullmatch(r"\d{4}-\d{2}-\d{2}.*", d))
         rows.append({"dataset_raw": name, "description": meta.get("description"), "task_type": meta.get("type"),
-                     "modality": ",".join(modalities) or None, "domains": json.dumps(domains) if domains else None})
+                     "modality": ",".join(modalities) or None, "domains": json.dumps(domains) if domains else None,
+                     "release_date": dates[-1] if dates else None})
     return rows
 
 

@@ -11,6 +11,7 @@ results) and ``tasks/synonyms.csv`` (task-name aliases: a candidate dbt seed), `
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from orchestration.sources.model_index import Entry, entry_rows, text
@@ -47,10 +48,13 @@ def _walk_dataset(ds, loc, task, top, config, modality, out, datasets) -> None:
         return
     name = text(ds.get("dataset")) or text(ds.get("subdataset"))
     dataset, config = (top, [*config, name]) if top else (name, config)
-    if dataset and not top:
-        datasets.setdefault(dataset, {"dataset_raw": dataset, "description": text(ds.get("description")),
-                                      "task_type": task, "modality": modality})
     rows = (ds.get("sota") or {}).get("rows") if isinstance(ds.get("sota"), dict) else None
+    if dataset and not top:
+        dates = sorted(d[:10] for d in (text(r.get("paper_date")) for r in rows or [] if isinstance(r, dict))
+                       if d and re.fullmatch(r"\d{4}-\d{2}-\d{2}.*", d))
+        datasets.setdefault(dataset, {"dataset_raw": dataset, "description": text(ds.get("description")),
+                                      "task_type": task, "modality": modality,
+                                      "release_date": dates[0] if dates else None})
     for k, row in enumerate(rows if isinstance(rows, list) else []):
         rloc = f"{loc}.sota.rows[{k}]"
         metrics = row.get("metrics") if isinstance(row, dict) else None

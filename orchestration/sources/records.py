@@ -48,6 +48,7 @@ DATASET_COLUMNS = {
     "task_type": "string",
     "modality": "string",
     "domains": "string",  # JSON list
+    "release_date": "string",  # ISO date the benchmark appeared (MTEB task date, earliest PwC paper), else null
 }
 
 QUARANTINE_COLUMNS = {

@@ -35,7 +35,8 @@ def test_parse_evaluation_tables_walks_nested_tables():
                    ("LibriSpeech", "test-other", "Speech Recognition", "WER", "3.9", 3.9),
                    ("LibriSpeech", "test-other / noisy", "Speech Recognition", "WER", "\ufeff7.5", 7.5)]
     assert datasets == [{"dataset_raw": "LibriSpeech", "description": "Read English speech.",
-                         "task_type": "Speech Recognition", "modality": "audio"}]  # category inherited
+                         "task_type": "Speech Recognition", "modality": "audio",
+                         "release_date": "2020-05-16"}]  # category inherited; earliest paper date
     assert [q["reason"] for q in quarantine] == ["not a number: '118M'", "missing model",
                                                  "row without a metrics mapping", "missing value: '-'"]
     assert quarantine[2]["locator"] == "[0].subtasks[0].datasets[0].sota.rows[2]"

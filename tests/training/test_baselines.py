@@ -62,7 +62,9 @@ def toy_benchmark(seed: int = 0, n_datasets: int = 16) -> Benchmark:
         domain = list(DOMAINS)[d % 2]
         did = f"bench-{d}"
         datasets.append(dict(dataset_id=did, display_name=did, description=f"a benchmark of {DOMAINS[domain]}",
-                             task="classification", modality=domain, domain=domain))
+                             task="classification", modality=domain, domain=domain, benchmark=f"b{d % 8}",
+                             suite=f"suite-{d % 8}", main_source=f"source-{d % 2}",
+                             introduced_date=f"{2010 + d}-01-01"))
         metrics = [("accuracy", True)] + ([("error", False)] if d % 2 else [])
         q = np.array([quality[m] for m in models.model_id])
         p_eval = 1 / (1 + np.exp(-(q + 0.5)))

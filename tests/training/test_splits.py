@@ -11,8 +11,10 @@ from training.splits import (
     both_unseen_split,
     completion_split,
     family_holdout_split,
+    leave_one_suite_out_split,
     model_families,
     model_groups,
+    new_benchmarks_split,
     unseen_datasets_split,
     unseen_models_split,
 )
@@ -32,7 +34,8 @@ def test_split_is_a_reproducible_disjoint_partition(bench, name):
     assert set(train.index) | set(test.index) <= set(bench.evals.index)
     again_train, again_test = split(bench, 3, 0.25)
     assert again_train.index.equals(train.index) and again_test.index.equals(test.index)
-    assert not split(bench, 4, 0.25)[1].index.equals(test.index)
+    if name != "new_benchmarks":  # a time cutoff: the seed only jitters it
+        assert not split(bench, 4, 0.25)[1].index.equals(test.index)
 
 
 def test_completion_holds_out_random_entries(bench):
@@ -45,6 +48,26 @@ def test_unseen_datasets_keep_all_metrics_of_a_dataset_together(bench):
     train, test = unseen_datasets_split(bench, 0, 0.3)
     assert not set(train["dataset_id"]) & set(test["dataset_id"])
     assert len(test) >= 0.3 * len(bench.evals)
+
+
+def test_new_benchmarks_are_the_latest_of_each_source_with_their_siblings(bench):
+    train, test = new_benchmarks_split(bench, 0, 0.3)
+    meta = bench.datasets
+    assert not set(train["dataset_id"].map(meta["benchmark"])) & set(test["dataset_id"].map(meta["benchmark"]))
+    born = meta.groupby("benchmark")["introduced_date"].min()  # a benchmark dates from its first dataset
+    for source in meta["main_source"].unique():
+        ids = meta.index[meta["main_source"] == source]
+        dates = [rows.loc[rows["dataset_id"].isin(ids), "dataset_id"].map(meta["benchmark"]).map(born)
+                 for rows in (train, test)]
+        assert len(dates[1]) and dates[0].max() < dates[1].min()  # only the past is trained on
+
+
+def test_leave_one_suite_out_holds_out_whole_suites_in_every_modality(bench):
+    train, test = leave_one_suite_out_split(bench, 0, 0.3)
+    suite = bench.datasets["suite"]
+    assert not set(train["dataset_id"].map(suite)) & set(test["dataset_id"].map(suite))
+    modality = bench.datasets["modality"]
+    assert set(test["dataset_id"].map(modality)) == set(modality)
 
 
 def test_variants_share_a_base_model_group(bench):

@@ -12,6 +12,7 @@ select
     arg_max(description, length(description)) as description,
     mode(task_type) as task_type,
     mode(modality) as modality,
-    arg_max(domains, length(domains)) as domains
+    arg_max(domains, length(domains)) as domains,
+    min(release_date) as release_date
 from keyed
 group by base_dataset_id
