@@ -64,6 +64,8 @@ def cmd_recommend(args) -> int:
         task=args.task,
         metric=args.metric,
         modality=args.modality,
+        max_params=args.max_params,
+        hf_only=args.hf_only,
         k=args.k,
         warehouse=settings.warehouse_path(),
     )
@@ -95,6 +97,13 @@ def cmd_restore(args) -> int:
     return 0
 
 
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="modellens", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -121,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--queries", required=True)
     p.add_argument("--output", required=True)
     p.add_argument("--model-uri")
-    p.add_argument("--k", type=int, default=10, help="catalogue size returned for queries without candidates")
+    p.add_argument("--k", type=_positive_int, default=10, help="catalogue size returned for queries without candidates")
     p.set_defaults(func=cmd_rank)
 
     p = sub.add_parser("recommend", help="a readable Top-K for a dataset description, with evidence")
@@ -129,7 +138,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--task")
     p.add_argument("--metric")
     p.add_argument("--modality")
-    p.add_argument("--k", type=int, default=10)
+    p.add_argument("--max-params", type=float, help="propose only models with at most this many parameters")
+    p.add_argument("--hf-only", action="store_true", help="propose only models with a Hugging Face id")
+    p.add_argument("--k", type=_positive_int, default=10)
     p.add_argument("--json", action="store_true")
     p.add_argument("--model-uri")
     p.set_defaults(func=cmd_recommend)

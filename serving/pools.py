@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-POOL_COLUMNS = ["query_id", "dataset", "metric", "rank", "model", "score", "model_version", "kind"]
+POOL_COLUMNS = ["query_id", "dataset", "metric", "rank", "model", "score", "evidence", "model_version", "kind"]
 
 
 def benchmark_queries(warehouse: Path) -> list[dict]:
@@ -40,21 +41,15 @@ def benchmark_queries(warehouse: Path) -> list[dict]:
 
 
 def compute_pools(ranker, queries: list[dict], k: int, model_version: str, kind: str) -> pd.DataFrame:
+    """Top-k of each query through the ranker's query path (as `rank` and `recommend`), with each row's evidence
+    (JSON: its records on the query's nearest benchmarked lists and on the query's task)."""
     rows = []
     for query in queries:
-        for position, (model, score) in enumerate(ranker.rank(query, k=k), start=1):
-            rows.append(
-                (
-                    query["query_id"],
-                    query["dataset"],
-                    query.get("metric"),
-                    position,
-                    model,
-                    float(score),
-                    model_version,
-                    kind,
-                )
-            )
+        ranking = ranker.rank(query, k=k)
+        evidence = ranker.explain(query, [model for model, _ in ranking])
+        for position, ((model, score), why) in enumerate(zip(ranking, evidence), start=1):
+            rows.append((query["query_id"], query["dataset"], query.get("metric"), position, model, float(score),
+                         json.dumps(why), model_version, kind))
     return pd.DataFrame(rows, columns=POOL_COLUMNS)
 
 

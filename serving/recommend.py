@@ -6,28 +6,24 @@ from pathlib import Path
 
 import duckdb
 
+from serving.queries import normalise_query
+
 
 def recommend(
-    ranker, description: str, task=None, metric=None, modality=None, k: int = 10, warehouse: Path | None = None
+    ranker, description: str, task=None, metric=None, modality=None, k: int = 10, warehouse: Path | None = None,
+    max_params: float | None = None, hf_only: bool = False,
 ) -> dict:
-    """Rank the catalogue for the described dataset; evidence = the nearest benchmarked datasets and each
-    recommended model's records there."""
-    query = {
-        "query_id": "recommend",
-        "dataset": description,
-        "description": description,
-        "task": task,
-        "metric": metric,
-        "modality": modality,
-        "higher_is_better": None,
-        "candidates": None,
-    }
+    """Rank the catalogue for the described dataset, through the same query path as `rank` and the pools;
+    evidence = the nearest benchmarked datasets and each recommended model's records there."""
+    query = normalise_query({"query_id": "recommend", "dataset": description, "description": description,
+                             "task": task, "metric": metric, "modality": modality, "max_params": max_params,
+                             "hf_only": hf_only}, where="recommend")
     ranking = ranker.rank(query, k=k)
     nearest = ranker.nearest_datasets(query, n=5)
     models = [m for m, _ in ranking]
     records = _records(warehouse, models, [d for d, _ in nearest]) if warehouse and warehouse.exists() else {}
     return {
-        "query": {key: value for key, value in query.items() if value is not None and key != "query_id"},
+        "query": {key: value for key, value in query.items() if value not in (None, False) and key != "query_id"},
         "nearest_datasets": [{"dataset": d, "similarity": round(s, 3)} for d, s in nearest],
         "ranking": [{"model": m, "score": round(s, 4), "evidence": records.get(m, [])} for m, s in ranking],
     }

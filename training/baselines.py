@@ -75,6 +75,45 @@ class GlobalStrengthBaseline:
         return ids.map(self.strength).fillna(family).fillna(self.global_mean).to_numpy(float)
 
 
+class GlobalStrengthShrunkBaseline(GlobalStrengthBaseline):
+    """Evidence-shrunk mean train z: sum z / (n + shrink), so one lucky row does not beat fifty good ones; an
+    unseen model scores 0 (an average model)."""
+
+    name = "global_strength_shrunk"
+
+    def __init__(self, shrink: float = 2.0):
+        self.shrink = shrink
+
+    def fit(self, bench: Benchmark, train_rows: pd.DataFrame) -> "GlobalStrengthShrunkBaseline":
+        grouped = train_rows.groupby("model_id")["z_score"]
+        self.strength = grouped.sum() / (grouped.size() + self.shrink)
+        return self
+
+    def score(self, test_rows: pd.DataFrame) -> np.ndarray:
+        return test_rows["model_id"].map(self.strength).fillna(0.0).to_numpy(float)
+
+
+class SameTaskPopularityBaseline:
+    """Number of train evaluations of the model on datasets of the test list's task (dim_datasets.task); ties
+    (e.g. an unknown task) broken by overall popularity."""
+
+    name = "same_task_popularity"
+
+    def fit(self, bench: Benchmark, train_rows: pd.DataFrame) -> "SameTaskPopularityBaseline":
+        self.task = bench.datasets["task"] if "task" in bench.datasets.columns else pd.Series(dtype=object)
+        tasks = train_rows["dataset_id"].map(self.task).fillna("other")
+        self.counts = train_rows.groupby([tasks.to_numpy(), train_rows["model_id"].to_numpy()]).size()
+        self.overall = train_rows["model_id"].value_counts()
+        return self
+
+    def score(self, test_rows: pd.DataFrame) -> np.ndarray:
+        tasks = test_rows["dataset_id"].map(self.task).fillna("other").to_numpy()
+        keys = pd.MultiIndex.from_arrays([tasks, test_rows["model_id"].to_numpy()])
+        same = pd.Series(self.counts.reindex(keys).to_numpy(), dtype=float).fillna(0.0).to_numpy()
+        overall = test_rows["model_id"].map(self.overall).fillna(0).to_numpy(float)
+        return same + overall / (1.0 + overall.max(initial=0.0))
+
+
 class SizePriorBaseline:
     """log10(parameters), larger = better (dim_models.params, else a size in the name like '7b').
 
@@ -111,12 +150,18 @@ class TextNNBaseline:
 
     def fit(self, bench: Benchmark, train_rows: pd.DataFrame) -> "TextNNBaseline":
         self.bench = bench
+        self._model_text: dict[str, str] = {}  # memo: a catalogue ranking asks for every model, list after list
         return self
+
+    def _text(self, model_id: str) -> str:
+        if model_id not in self._model_text:
+            self._model_text[model_id] = model_text(model_id, _meta(self.bench.models, model_id))
+        return self._model_text[model_id]
 
     def score(self, test_rows: pd.DataFrame) -> np.ndarray:
         models = pd.unique(test_rows["model_id"].to_numpy())
         datasets = pd.unique(test_rows["dataset_id"].to_numpy())
-        m_vec = self.embedder([model_text(m, _meta(self.bench.models, m)) for m in models])
+        m_vec = self.embedder([self._text(m) for m in models])
         d_vec = self.embedder([dataset_text(d, _meta(self.bench.datasets, d)) for d in datasets])
         m_vec, d_vec = _unit(m_vec), _unit(d_vec)
         rows = pd.Index(models).get_indexer(test_rows["model_id"])
@@ -181,6 +226,22 @@ class DatasetKNNBaseline:
             sims[overlap] = (n_common / (n_common + 5.0) * cos)[overlap]
             sims[row] = -np.inf
         return sims
+
+    def catalogue(self, list_id: str, dataset_id: str, model_ids: np.ndarray) -> np.ndarray:
+        """Whole-catalogue scores for one list: per model, the mean z over its k most similar train lists (the
+        best models of the nearest benchmarked datasets); models without train lists score -inf."""
+        text = self._dataset_vectors(np.array([dataset_id]))
+        sims = self._similarities(list_id, None if text is None else text[0])
+        order = np.argsort(-sims, kind="stable")
+        by_model = self.Z[order].tocsc()
+        by_model.sort_indices()
+        column = np.repeat(np.arange(by_model.shape[1]), np.diff(by_model.indptr))
+        keep = (np.arange(by_model.nnz) - by_model.indptr[column] < self.k) & np.isfinite(sims[order][by_model.indices])
+        total = np.bincount(column[keep], weights=by_model.data[keep], minlength=by_model.shape[1])
+        count = np.bincount(column[keep], minlength=by_model.shape[1])
+        mean = np.where(count > 0, total / np.maximum(count, 1), -np.inf)
+        idx = self.models.get_indexer(model_ids)
+        return np.where(idx >= 0, mean[np.maximum(idx, 0)], -np.inf)
 
     def score(self, test_rows: pd.DataFrame) -> np.ndarray:
         out = self.fallback.score(test_rows).copy()
@@ -278,6 +339,8 @@ _FACTORIES = {
     "random": lambda seed, embedder: RandomBaseline(seed),
     "popularity": lambda seed, embedder: PopularityBaseline(),
     "global_strength": lambda seed, embedder: GlobalStrengthBaseline(),
+    "global_strength_shrunk": lambda seed, embedder: GlobalStrengthShrunkBaseline(),
+    "same_task_popularity": lambda seed, embedder: SameTaskPopularityBaseline(),
     "size_prior": lambda seed, embedder: SizePriorBaseline(),
     "text_nn": lambda seed, embedder: TextNNBaseline(embedder),
     "dataset_knn": lambda seed, embedder: DatasetKNNBaseline(embed_fn=embedder),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -34,9 +34,11 @@ class Benchmark:
     datasets: pd.DataFrame
     metrics: pd.DataFrame
     excluded_unknown_direction: int = 0
+    taxonomy: dict = field(default_factory=dict)  # raw task spelling -> [canonical task, modality] (seed)
 
     @classmethod
-    def from_frames(cls, evals, models, datasets, metrics, excluded_unknown_direction=0) -> "Benchmark":
+    def from_frames(cls, evals, models, datasets, metrics, excluded_unknown_direction=0,
+                    taxonomy: dict | None = None) -> "Benchmark":
         known = evals[evals["higher_is_better"].notna()].reset_index(drop=True)
         return cls(
             evals=known,
@@ -44,6 +46,7 @@ class Benchmark:
             datasets=datasets.set_index("dataset_id") if "dataset_id" in datasets.columns else datasets,
             metrics=metrics.set_index("metric_id") if "metric_id" in metrics.columns else metrics,
             excluded_unknown_direction=excluded_unknown_direction + int(evals["higher_is_better"].isna().sum()),
+            taxonomy=taxonomy or {},
         )
 
     def fingerprint(self) -> str:
@@ -61,4 +64,7 @@ def load_benchmark(warehouse: str | Path) -> Benchmark:
         models = con.sql("select * from dim_models").df()
         datasets = con.sql("select * from dim_datasets").df()
         metrics = con.sql("select * from dim_metrics").df()
-    return Benchmark.from_frames(evals, models, datasets, metrics)
+        has_seed = con.sql("select count(*) from duckdb_tables() where table_name = 'task_taxonomy'").fetchall()[0][0]
+        taxonomy = {raw.lower(): [task, modality] for raw, task, modality in
+                    con.sql("select task_raw, task, modality from task_taxonomy").fetchall() if raw} if has_seed else {}
+    return Benchmark.from_frames(evals, models, datasets, metrics, taxonomy=taxonomy)

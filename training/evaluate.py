@@ -20,7 +20,7 @@ import pandas as pd
 from training.baselines import BASELINE_NAMES, make_baselines, shared_embedder
 from training.data import Benchmark, load_benchmark
 from training.features import EmbedFn
-from training.metrics import evaluate_lists, scorable_lists
+from training.metrics import CATALOGUE_METRICS, catalogue_list_metrics, per_list_metrics, scorable_lists
 from training.splits import SPLITS
 
 log = logging.getLogger(__name__)
@@ -28,8 +28,9 @@ log = logging.getLogger(__name__)
 MODELLENS = "modellens"
 METHODS = (MODELLENS, *BASELINE_NAMES)
 METRIC_ORDER = ("wtau", "spearman", "ndcg@1", "ndcg@10", "ndcg@30", "hit@1", "hit@3", "hit@5", "rec@5", "rec@10",
-                "mrr", "regret@1", "n_lists", "seconds")
-UNRANKED = {"n_lists": "{:.0f}", "seconds": "{:.1f}"}  # shown plainly: no ± and never bold
+                "mrr", "regret@1", *CATALOGUE_METRICS, "n_lists", "n_catalogue_lists", "seconds")
+UNRANKED = {"n_lists": "{:.0f}", "n_catalogue_lists": "{:.0f}", "seconds": "{:.1f}"}  # plain: no ±, never bold
+ALL = "all"
 
 
 def subsample_lists(test_rows: pd.DataFrame, max_lists: int | None, seed: int) -> pd.DataFrame:
@@ -60,14 +61,52 @@ def modellens_scores(ranker, bench: Benchmark, test_rows: pd.DataFrame) -> np.nd
     return out
 
 
-def run_once(bench: Benchmark, split: str, seed: int, *, methods=METHODS, config=None, test_frac: float = 0.2,
-             max_lists: int | None = None, embed_fn: EmbedFn | None = None, cache_dir=None) -> list[dict]:
-    """One split and seed: fit every method on the train rows, score the (subsampled) test lists.
+def list_families(bench: Benchmark, rows: pd.DataFrame) -> pd.Series:
+    """Source family (dim_datasets.source_family) of every list in ``rows``, 'other' where unknown."""
+    first = rows.drop_duplicates("list_id").set_index("list_id")["dataset_id"]
+    family = bench.datasets["source_family"] if "source_family" in bench.datasets.columns else pd.Series(dtype=object)
+    return first.map(family).astype(object).fillna("other")
 
-    Returns records ``{split, seed, method, metric, value}`` plus a ``seconds`` metric per method.
+
+def catalogue_scores(method, bench: Benchmark, list_rows: pd.DataFrame, model_ids: np.ndarray) -> np.ndarray:
+    """Scores of every catalogue model for one held-out list: the ranker's catalogue path, a baseline's own
+    ``catalogue`` method, or the baseline's ``score`` over one row per catalogue model."""
+    first = list_rows.iloc[0]
+    if hasattr(method, "score_catalogue"):
+        return method.score_catalogue(first["list_id"], dataset_dict(bench, list_rows))
+    if hasattr(method, "catalogue"):
+        return method.catalogue(first["list_id"], first["dataset_id"], model_ids)
+    rows = pd.DataFrame({"model_id": model_ids, "list_id": first["list_id"], "dataset_id": first["dataset_id"]})
+    return method.score(rows)
+
+
+def _records(per_list: pd.DataFrame, families: pd.Series, **keys) -> list[dict]:
+    """Mean of every metric column of ``per_list`` (index list_id) over all lists and per family."""
+    out = []
+    for family, part in [(ALL, per_list), *per_list.groupby(families.reindex(per_list.index).to_numpy())]:
+        counts = {"n_lists": part["wtau"].notna().sum()} if "wtau" in part else {"n_catalogue_lists": len(part)}
+        out += [dict(keys, family=family, metric=k, value=float(v)) for k, v in part.mean().items()]
+        out += [dict(keys, family=family, metric=k, value=float(v)) for k, v in counts.items()]
+    return out
+
+
+def run_once(bench: Benchmark, split: str, seed: int, *, methods=METHODS, config=None, test_frac: float = 0.2,
+             max_lists: int | None = None, catalogue_lists: int = 100, embed_fn: EmbedFn | None = None,
+             cache_dir=None) -> list[dict]:
+    """One split and seed: fit every method on the train rows, score the (subsampled) test lists' candidates and,
+    for ``catalogue_lists`` of them, rank the whole catalogue.
+
+    Returns records ``{split, seed, method, family, metric, value}`` (family 'all' and each source family), plus a
+    ``seconds`` metric per method.
     """
     train, test = SPLITS[split](bench, seed, test_frac)
     test = subsample_lists(test, max_lists, seed)
+    families = list_families(bench, test)
+    scored = scorable_lists(test)
+    catalogue_ids = scored.to_numpy()
+    if len(catalogue_ids) > catalogue_lists:
+        catalogue_ids = np.random.default_rng(seed + 1).choice(catalogue_ids, catalogue_lists, replace=False)
+    model_ids = np.array(sorted(bench.evals["model_id"].unique()))
     embedder = shared_embedder(embed_fn, cache_dir)
     records = []
     for method in methods:
@@ -76,20 +115,32 @@ def run_once(bench: Benchmark, split: str, seed: int, *, methods=METHODS, config
             from training.trainer import TrainConfig, train_ranker
 
             cfg = replace(config or TrainConfig(), seed=seed)
-            ranker = train_ranker(bench, cfg, train=train, valid=None, cache_dir=cache_dir, embed_fn=embedder)
-            scores = modellens_scores(ranker, bench, test)
+            fitted = train_ranker(bench, cfg, train=train, valid=None, cache_dir=cache_dir, embed_fn=embedder)
+            scores = modellens_scores(fitted, bench, test)
+            catalogue_order = np.array(fitted.model_ids)
         else:
-            baseline = make_baselines([method], seed=seed, embed_fn=embedder)[method]
-            scores = baseline.fit(bench, train).score(test)
-        result = evaluate_lists(test, scores, seed=seed) | {"seconds": time.monotonic() - t0}
+            fitted = make_baselines([method], seed=seed, embed_fn=embedder)[method].fit(bench, train)
+            scores = fitted.score(test)
+            catalogue_order = model_ids
+        per_list = per_list_metrics(test, scores, seed=seed)
+        by_list = test.groupby("list_id")
+        catalogue = pd.DataFrame.from_dict({
+            list_id: catalogue_list_metrics(catalogue_order, catalogue_scores(fitted, bench, rows, catalogue_order),
+                                            rows)
+            for list_id, rows in ((x, by_list.get_group(x)) for x in catalogue_ids)}, orient="index")
+        keys = dict(split=split, seed=seed, method=method)
+        records += _records(per_list, families, **keys) + (_records(catalogue, families, **keys) if len(catalogue)
+                                                             else [])
+        records.append(dict(keys, family=ALL, metric="seconds", value=time.monotonic() - t0))
+        summary = {r["metric"]: round(r["value"], 3) for r in records[-40:] if r["family"] == ALL}
         log.info("%s seed %d %s: %s", split, seed, method,
-                 {k: round(v, 3) for k, v in result.items() if k in ("ndcg@10", "wtau", "n_lists", "seconds")})
-        records += [dict(split=split, seed=seed, method=method, metric=k, value=v) for k, v in result.items()]
+                 {k: summary.get(k) for k in ("wtau", "ndcg@10", "relevant@10", "recall@100", "seconds")})
     return records
 
 
 def run_protocol(bench: Benchmark, seeds=(0, 1, 2), splits=None, config=None, *, methods=METHODS,
                  test_frac: float = 0.2, max_lists: int | None = None, time_budget_minutes: float | None = None,
+                 catalogue_lists: int = 100,
                  embed_fn: EmbedFn | None = None, cache_dir=None) -> pd.DataFrame:
     """Mean ± std over seeds per (split, method, metric): columns split, method, metric, mean, std, n_seeds.
 
@@ -106,22 +157,33 @@ def run_protocol(bench: Benchmark, seeds=(0, 1, 2), splits=None, config=None, *,
                 skipped.append((split, seed))
                 continue
             records += run_once(bench, split, seed, methods=methods, config=config, test_frac=test_frac,
-                                max_lists=max_lists, embed_fn=embedder, cache_dir=cache_dir)
-    per_seed = pd.DataFrame(records, columns=["split", "seed", "method", "metric", "value"])
-    summary = (per_seed.groupby(["split", "method", "metric"], sort=False)["value"]
+                                max_lists=max_lists, catalogue_lists=catalogue_lists, embed_fn=embedder,
+                                cache_dir=cache_dir)
+    per_seed = pd.DataFrame(records, columns=["split", "seed", "method", "family", "metric", "value"])
+    summary = (per_seed.groupby(["split", "family", "method", "metric"], sort=False)["value"]
                .agg(mean="mean", std=lambda v: float(np.std(v, ddof=0)), n_seeds="count").reset_index())
     summary.attrs["per_seed"] = per_seed
     summary.attrs["skipped"] = skipped
     return summary
 
 
-def format_table(df: pd.DataFrame, metrics=METRIC_ORDER) -> str:
-    """Markdown table: one row per (split, method), a 'mean ± std' cell per metric (best mean per split in bold;
-    lists scored and seconds per fit shown as plain means)."""
+FAMILY_METRICS = ("wtau", "ndcg@10", *CATALOGUE_METRICS, "n_lists", "n_catalogue_lists")
+MIN_FAMILY_LISTS = 20
+
+
+def format_table(df: pd.DataFrame, metrics=METRIC_ORDER, by_family: bool = False) -> str:
+    """Markdown table: one row per (split, method), or per (split, family, method) with ``by_family`` for the
+    families with at least MIN_FAMILY_LISTS test lists; a 'mean ± std' cell per metric, the best mean per group in
+    bold (lists scored and seconds per fit shown as plain means)."""
     lower_better = {"regret@1"}
+    df = df if by_family else df[df["family"] == ALL]
     shown = [m for m in metrics if m in set(df["metric"])]
-    lines = ["| split | method | " + " | ".join(shown) + " |", "|---|---|" + "---|" * len(shown)]
-    for split, part in df.groupby("split", sort=False):
+    head = "| split | family | method | " if by_family else "| split | method | "
+    lines = [head + " | ".join(shown) + " |", "|---" * (head.count("|") - 1) + "|" + "---|" * len(shown)]
+    for (split, family), part in df.groupby(["split", "family"], sort=False):
+        n_lists = part.loc[part["metric"] == "n_lists", "mean"]
+        if by_family and (family == ALL or not len(n_lists) or n_lists.max() < MIN_FAMILY_LISTS):
+            continue
         best = {}
         for metric in shown:
             means = part[(part["metric"] == metric)].set_index("method")["mean"]
@@ -137,7 +199,8 @@ def format_table(df: pd.DataFrame, metrics=METRIC_ORDER) -> str:
                 mean, std = cells.loc[metric, "mean"], cells.loc[metric, "std"]
                 text = UNRANKED[metric].format(mean) if metric in UNRANKED else f"{mean:.3f} ± {std:.3f}"
                 row.append(f"**{text}**" if metric in best and np.isclose(mean, best[metric]) else text)
-            lines.append(f"| {split} | {method} | " + " | ".join(row) + " |")
+            lines.append(f"| {split} | {family} | {method} | " if by_family else f"| {split} | {method} | ")
+            lines[-1] += " | ".join(row) + " |"
     return "\n".join(lines)
 
 
@@ -152,6 +215,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--splits", nargs="+", choices=list(SPLITS), default=list(SPLITS))
     parser.add_argument("--methods", nargs="+", choices=list(METHODS), default=list(METHODS))
     parser.add_argument("--max-lists", type=int, default=None, help="score at most N random test lists per run")
+    parser.add_argument("--catalogue-lists", type=int, default=100,
+                        help="rank the whole catalogue for N of those lists per run (catalogue metrics)")
     parser.add_argument("--test-frac", type=float, default=0.2)
     parser.add_argument("--epochs", type=int, default=None, help="ModelLens epochs (default: TrainConfig's)")
     parser.add_argument("--max-minutes", type=float, default=None, help="wall-clock budget per ModelLens fit")
@@ -173,12 +238,14 @@ def main(argv: list[str] | None = None) -> int:
     cache_dir = modellens_home() / "cache"
     result = run_protocol(bench, seeds=tuple(args.seeds), splits=args.splits, config=config, methods=args.methods,
                           test_frac=args.test_frac, max_lists=args.max_lists, time_budget_minutes=args.time_budget,
+                          catalogue_lists=args.catalogue_lists,
                           cache_dir=cache_dir)
     header = (f"# ModelLens evaluation\n\nbenchmark {bench.fingerprint()}: {len(bench.evals)} evaluations, "
               f"{bench.evals['list_id'].nunique()} lists, {bench.evals['model_id'].nunique()} models; "
               f"seeds {args.seeds}; test fraction {args.test_frac}; max lists {args.max_lists}; mean ± std over seeds"
               + (f"; skipped (time budget): {result.attrs['skipped']}" if result.attrs["skipped"] else "") + "\n\n")
-    text = header + format_table(result) + "\n"
+    text = (header + format_table(result) + "\n\n## Per source family (families with at least "
+            f"{MIN_FAMILY_LISTS} test lists)\n\n" + format_table(result, FAMILY_METRICS, by_family=True) + "\n")
     if args.output:
         args.output.write_text(text)
     print(text)

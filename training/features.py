@@ -27,6 +27,11 @@ SIZE_EDGES = (7.0, 7.5, 8.0, 8.5, 9.0, 9.5, 10.0, 10.5, 11.0, 11.5)
 N_SIZE_BUCKETS = len(SIZE_EDGES) + 2
 
 EmbedFn = Callable[[list[str]], np.ndarray]
+# Namespaces the benchmark mints for models that have no Hugging Face repository (PwC method names, OpenMMLab
+# configs, leaderboard display names); every other "org/name" id is a Hub id.
+NON_HF_NAMESPACES = frozenset({"pwc", "mmpretrain", "mmpose", "mmaction2", "mmdetection3d", "mmocr", "openmmlab",
+                               "alpaca-eval", "gift-eval", "automl", "openclip", "eee", "open-llm", "mteb", "hf",
+                               "baseline"})
 
 _COARSE = re.compile(r"[/_\-.:\s]+")
 _FINE = re.compile(r"[a-z]+|[0-9]+")
@@ -94,6 +99,12 @@ def family_of(model_id: str, family=None) -> str:
         if token.isalpha() and len(token) >= 2:
             return token
     return name
+
+
+def has_hf_id(model_id: str) -> bool:
+    """True for an 'org/name' id outside the benchmark's own namespaces (see NON_HF_NAMESPACES)."""
+    org, slash, _ = model_id.partition("/")
+    return bool(slash) and org.lower() not in NON_HF_NAMESPACES
 
 
 def _json_list(value) -> list[str]:
@@ -239,7 +250,7 @@ def lookup(index: dict[str, int], value) -> int:
 class Catalogue:
     """Everything the ranker knows by name: catalogue rows with their feature indices, vocabularies, aliases.
 
-    ``models``: model_id, id_idx (0 = not learned), size, family_idx; ``datasets``: dataset_id, id_idx, task_idx,
+    ``models``: model_id, id_idx (0 = not learned), size, family_idx, params (NaN = unknown), hf_id; ``datasets``: dataset_id, id_idx, task_idx,
     modality_idx; ``lists``: list_id, id_idx, dataset_row, metric_idx, n_train. Texts are embedded separately.
     """
 
@@ -300,6 +311,8 @@ def build_catalogue(bench, train: pd.DataFrame) -> Catalogue:
         "id_idx": [idx["model_id"].get(m, 0) for m in model_ids],
         "size": [size_bucket(_float(model_meta.get(m, {}).get("params")), m) for m in model_ids],
         "family_idx": [idx["family"].get(f, 0) for f in families],
+        "params": [_float(model_meta.get(m, {}).get("params")) or np.nan for m in model_ids],
+        "hf_id": [has_hf_id(m) for m in model_ids],
     })
     datasets = pd.DataFrame({
         "dataset_id": dataset_ids,

@@ -138,3 +138,35 @@ def evaluate_lists(test_rows: pd.DataFrame, scores, seed: int = 0) -> dict[str, 
     table = per_list_metrics(test_rows, scores, seed=seed)
     out = {name: float(table[name].mean()) for name in table.columns} if len(table) else {}
     return out | {"n_lists": float(len(table))}
+
+
+# ---- catalogue (full-sort) metrics: the whole catalogue ranked for one held-out list ----
+CATALOGUE_METRICS = ("relevant@10", "recall@100", "best@10")
+
+
+def relevant_at_k(ranked: np.ndarray, evaluated: set, k: int = 10) -> float:
+    """relevant@k = |top k of the catalogue ∩ models the list evaluated| / k."""
+    return sum(m in evaluated for m in ranked[:k]) / k
+
+
+def catalogue_recall_at_k(ranked: np.ndarray, true_top: set, k: int = 100) -> float:
+    """recall@k = |top k of the catalogue ∩ the list's true top 10| / |true top 10|."""
+    return sum(m in true_top for m in ranked[:k]) / max(1, len(true_top))
+
+
+def best_in_k(ranked: np.ndarray, best: set, k: int = 10) -> float:
+    """best@k = 1 if a truly best model of the list (ties count) is in the catalogue's top k, else 0."""
+    return float(any(m in best for m in ranked[:k]))
+
+
+def catalogue_list_metrics(model_ids: np.ndarray, scores: np.ndarray, list_rows: pd.DataFrame) -> dict[str, float]:
+    """The catalogue metrics of one held-out list; ``scores`` align with ``model_ids`` (-inf = not proposed)."""
+    scores = np.asarray(scores, float)
+    finite = np.flatnonzero(np.isfinite(scores))
+    top = finite[np.argsort(-scores[finite], kind="stable")[:100]]
+    ranked = np.asarray(model_ids)[top]
+    z = list_rows.set_index("model_id")["z_score"].astype(float)
+    threshold = np.sort(z.to_numpy())[::-1][min(10, len(z)) - 1]
+    return {"relevant@10": relevant_at_k(ranked, set(z.index)),
+            "recall@100": catalogue_recall_at_k(ranked, set(z.index[z >= threshold - 1e-12])),
+            "best@10": best_in_k(ranked, set(z.index[np.isclose(z, z.max())]))}

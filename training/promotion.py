@@ -1,4 +1,9 @@
-"""The promotion holdout and decision: a candidate replaces the champion only if it is better on it."""
+"""The promotion holdout and decision: a candidate replaces the champion only if it is better on it.
+
+The holdout, never trained on by any version, has two parts: 1 in 20 datasets chosen by hash (unseen datasets),
+and the benchmarks the ``new_benchmarks`` split (seed 0) calls new, i.e. the latest of each dated source with
+their siblings: how new leaderboards really arrive. Metrics of the second part are prefixed ``new_``.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +14,16 @@ import numpy as np
 import pandas as pd
 
 from training import registry
+from training.baselines import GlobalStrengthBaseline
 from training.data import Benchmark
-from training.metrics import evaluate_lists
+from training.metrics import CATALOGUE_METRICS, catalogue_list_metrics, evaluate_lists
+from training.splits import new_benchmarks_split
 
 HOLDOUT_BUCKETS = 20  # 1 in 20 datasets is never trained on, by any version: the shared promotion holdout
 PROMOTION_METRIC = "ndcg@10"
+NEW = "new_"  # prefix of the new-benchmarks metrics
+NEW_BENCHMARK_METRICS = ("wtau", "ndcg@10", "relevant@10", "recall@100")  # candidate and catalogue metrics
+CATALOGUE_LISTS = 60  # new-benchmark lists ranked over the whole catalogue
 
 
 def _bucket(dataset_id: str) -> int:
@@ -21,9 +31,13 @@ def _bucket(dataset_id: str) -> int:
 
 
 def split_holdout(bench: Benchmark) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Rows of the training datasets, and rows of the held-out (unseen) datasets."""
+    """Rows of the training datasets, and rows of the holdout (hash-chosen datasets and new benchmarks), with a
+    boolean column ``new_benchmark`` on the holdout."""
     held = bench.evals["dataset_id"].map(_bucket) == 0
-    return bench.evals[~held], bench.evals[held]
+    new = pd.Series(False, index=bench.evals.index)
+    new[new_benchmarks_split(bench, 0, 0.2)[1].index] = True
+    holdout = bench.evals[held | new].assign(new_benchmark=new[held | new])
+    return bench.evals[~(held | new)], holdout
 
 
 def dataset_query(bench: Benchmark, dataset_id: str, metric_id: str) -> dict:
@@ -40,22 +54,72 @@ def dataset_query(bench: Benchmark, dataset_id: str, metric_id: str) -> dict:
     }
 
 
-def holdout_metrics(ranker, bench: Benchmark, holdout: pd.DataFrame, max_lists: int = 400) -> dict:
-    """Score every held-out list (up to `max_lists`, chosen deterministically) and average the protocol metrics."""
-    lists = sorted(holdout["list_id"].unique())[:max_lists]
-    rows = holdout[holdout["list_id"].isin(lists)]
+def _candidate_scores(score_fn, bench: Benchmark, rows: pd.DataFrame) -> np.ndarray:
     scores = np.empty(len(rows))
     for list_id, group in rows.groupby("list_id", sort=False):
         first = group.iloc[0]
         query = dataset_query(bench, first["dataset_id"], first["metric_id"])
-        scores[rows.index.get_indexer(group.index)] = ranker.score_pairs(group["model_id"].tolist(), list_id, query)
-    return evaluate_lists(rows.reset_index(drop=True), scores)
+        scores[rows.index.get_indexer(group.index)] = score_fn(group["model_id"].tolist(), list_id, query)
+    return scores
 
 
-def decide(candidate: dict, champion: dict | None, margin: float) -> bool:
-    """True if the candidate should become champion: no champion yet, or better by `margin` on the metric."""
+def _catalogue_means(score_fn, bench: Benchmark, rows: pd.DataFrame, model_ids: np.ndarray) -> dict:
+    lists = sorted(rows.groupby("list_id").filter(lambda g: len(g) >= 2)["list_id"].unique())[:CATALOGUE_LISTS]
+    per_list = []
+    for list_id in lists:
+        group = rows[rows["list_id"] == list_id]
+        first = group.iloc[0]
+        scores = score_fn(list_id, dataset_query(bench, first["dataset_id"], first["metric_id"]))
+        per_list.append(catalogue_list_metrics(model_ids, scores, group))
+    return pd.DataFrame(per_list).mean().to_dict() if per_list else {m: 0.0 for m in CATALOGUE_METRICS}
+
+
+def holdout_metrics(ranker, bench: Benchmark, holdout: pd.DataFrame, max_lists: int = 400) -> dict:
+    """The protocol metrics on up to ``max_lists`` held-out lists of each part (chosen deterministically); the
+    new-benchmark part adds the catalogue metrics, prefixed ``new_``."""
+    out = {}
+    for prefix, part in (("", holdout[~holdout["new_benchmark"]]), (NEW, holdout[holdout["new_benchmark"]])):
+        rows = part[part["list_id"].isin(sorted(part["list_id"].unique())[:max_lists])].reset_index(drop=True)
+        if not len(rows):
+            continue
+        metrics = evaluate_lists(rows, _candidate_scores(ranker.score_pairs, bench, rows))
+        if prefix:
+            metrics |= _catalogue_means(ranker.score_catalogue, bench, rows, np.array(ranker.model_ids))
+        out |= {prefix + k: v for k, v in metrics.items()}
+    return out
+
+
+def global_strength_metrics(bench: Benchmark, train: pd.DataFrame, holdout: pd.DataFrame, max_lists: int = 400) -> dict:
+    """The same new-benchmark metrics for the global-strength baseline fitted on the training rows."""
+    baseline = GlobalStrengthBaseline().fit(bench, train)
+    part = holdout[holdout["new_benchmark"]]
+    rows = part[part["list_id"].isin(sorted(part["list_id"].unique())[:max_lists])].reset_index(drop=True)
+    if not len(rows):
+        return {}
+    strength = baseline.strength
+    model_ids = np.array(sorted(bench.evals["model_id"].unique()))
+    catalogue = strength.reindex(model_ids).fillna(-np.inf).to_numpy()
+    metrics = evaluate_lists(rows, baseline.score(rows))
+    metrics |= _catalogue_means(lambda list_id, query: catalogue, bench, rows, model_ids)
+    return {NEW + k: v for k, v in metrics.items()}
+
+
+def beats_baseline(candidate: dict, baseline: dict | None) -> bool:
+    """True if the candidate is better than global strength on every new-benchmark metric the holdout has."""
+    new = [NEW + m for m in NEW_BENCHMARK_METRICS if NEW + m in candidate]
+    return not baseline or all(candidate[k] > baseline.get(k, -np.inf) for k in new)
+
+
+def decide(candidate: dict, champion: dict | None, margin: float, baseline: dict | None = None) -> bool:
+    """True if the candidate should become champion. The first version always does (there is nothing else to
+    serve; ``beats_global_strength`` in the outcome says whether it should be trusted). Later ones must beat
+    global strength on every new-benchmark metric, be at least as good as the champion on each, and beat the
+    champion by ``margin`` on the unseen-datasets metric."""
     if champion is None:
         return True
+    new = [NEW + m for m in NEW_BENCHMARK_METRICS if NEW + m in candidate]
+    if not beats_baseline(candidate, baseline) or any(candidate[k] < champion.get(k, -np.inf) for k in new):
+        return False
     return candidate[PROMOTION_METRIC] >= champion[PROMOTION_METRIC] + margin
 
 
@@ -66,6 +130,7 @@ class Outcome:
     champion_before: str | None
     candidate_metrics: dict
     champion_metrics: dict | None
+    baseline_metrics: dict | None = None
 
     @property
     def summary(self) -> str:
@@ -78,9 +143,11 @@ class Outcome:
             "candidate_version": self.candidate,
             "promoted": self.promoted,
             "champion_version": self.candidate if self.promoted else self.champion_before,
+            "beats_global_strength": beats_baseline(self.candidate_metrics, self.baseline_metrics),
         }
         meta |= {f"candidate_{k}": v for k, v in self.candidate_metrics.items()}
         meta |= {f"champion_{k}": v for k, v in (self.champion_metrics or {}).items()}
+        meta |= {f"global_strength_{k}": v for k, v in (self.baseline_metrics or {}).items()}
         return meta
 
 
@@ -92,11 +159,12 @@ def promote_latest(bench: Benchmark, margin: float) -> Outcome:
         raise RuntimeError("no registered model version to promote")
     if champion == candidate:
         return Outcome(True, candidate, champion, {}, None)
-    _, holdout = split_holdout(bench)
+    train, holdout = split_holdout(bench)
     cand_metrics = holdout_metrics(registry.load_ranker(f"models:/{registry.MODEL_NAME}/{candidate}"), bench, holdout)
     champ_metrics = None
     if champion is not None:
         champ_metrics = holdout_metrics(registry.load_ranker(registry.model_uri()), bench, holdout)
-    promoted = decide(cand_metrics, champ_metrics, margin)
+    baseline = global_strength_metrics(bench, train, holdout)
+    promoted = decide(cand_metrics, champ_metrics, margin, baseline)
     (registry.set_champion if promoted else registry.set_challenger)(candidate)
-    return Outcome(promoted, candidate, champion, cand_metrics, champ_metrics)
+    return Outcome(promoted, candidate, champion, cand_metrics, champ_metrics, baseline)

@@ -9,23 +9,60 @@ query is a single matrix-vector product.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import torch
 
+from dataclasses import dataclass
+
+from training.evidence import FEATURES, Evidence, blend
 from training.features import (Catalogue, EmbedFn, TextEmbedder, dataset_text, embedder_tag, family_of,
                                lookup, minilm_embed, model_text, padded_token_matrix, size_bucket, text_or_none)
 from training.model import Sizes, TwoTowerRanker
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+BACKOFF = ("knn", "task", "modality", "global")  # evidence features an unevidenced model takes from its family
 MAX_EMBEDDED_UNSEEN = 2000
+DEFAULT_BLEND = {"cold": {"knn": 1.0, "task": 0.5, "latent": 0.25}, "warm": {"knn": 1.0, "latent": 1.0},
+                 "catalogue": {"knn": 1.0, "task": 0.5, "support": 0.25, "popularity": 0.25}}
+
+
+@dataclass
+class ListContext:
+    """A query list as the ranker sees it: latent vector, task and modality indices (given, or inferred from the
+    nearest benchmarked datasets), similarity of every benchmarked dataset to it, and whether it was trained on."""
+
+    vec: np.ndarray
+    task: int
+    modality: int
+    dataset_sims: np.ndarray
+    warm: bool
+
+
+@dataclass
+class Filters:
+    """What a catalogue ranking may propose besides applicability: modality / task names, a parameter cap, and
+    only models with a Hugging Face id."""
+
+    modality: str | None = None
+    task: str | None = None
+    max_params: float | None = None
+    hf_only: bool = False
 
 
 class Ranker:
-    def __init__(self, module: TwoTowerRanker, catalogue: Catalogue, meta: dict, embed_fn: EmbedFn | None = None):
+    def __init__(self, module: TwoTowerRanker, catalogue: Catalogue, meta: dict, embed_fn: EmbedFn | None = None,
+                 evidence: Evidence | None = None):
         self.module = module.eval()
+        self.evidence = evidence
+        self.blend_weights = meta.get("blend") or DEFAULT_BLEND
+        self.taxonomy = meta.get("taxonomy") or {}
+        phrases = sorted((k for k in self.taxonomy if len(_words(k).split()) >= 2), key=len, reverse=True)
+        self._task_phrases = re.compile(r"\b(" + "|".join(re.escape(_words(p)) for p in phrases) + r")\b") \
+            if phrases else None
         self.catalogue = catalogue
         self.meta = meta
         self._embed_fn = embed_fn
@@ -48,6 +85,8 @@ class Ranker:
         self._model_bias = np.ascontiguousarray(self._model_vec[:, module.dim])
         self._size = catalogue.models["size"].to_numpy()
         self._prior = module.prior.weight.detach().numpy().reshape(-1, module.sizes.n_tasks)
+        self._d_text = module.d_text.numpy()
+        self._list_dataset = lists["dataset_row"].to_numpy()
         self.dim = module.dim
 
     # ---- persistence ----
@@ -62,6 +101,8 @@ class Ranker:
         meta = dict(self.meta, format_version=FORMAT_VERSION, vocabs=cat.vocabs, model_aliases=cat.model_aliases,
                     dataset_aliases=cat.dataset_aliases)
         (directory / "meta.json").write_text(json.dumps(meta))
+        if self.evidence is not None:
+            self.evidence.save(directory / "evidence.npz")
         return directory
 
     @classmethod
@@ -76,7 +117,8 @@ class Ranker:
             lists=pd.read_parquet(directory / "lists.parquet"),
             vocabs=meta.pop("vocabs"), model_aliases=meta.pop("model_aliases"),
             dataset_aliases=meta.pop("dataset_aliases"))
-        return cls(module, catalogue, meta, embed_fn)
+        evidence = Evidence.load(directory / "evidence.npz") if (directory / "evidence.npz").exists() else None
+        return cls(module, catalogue, meta, embed_fn, evidence)
 
     # ---- text embeddings for unseen names (the encoder loads lazily, on the first unseen text) ----
     def _embed(self, texts: list[str]) -> torch.Tensor:
@@ -131,10 +173,38 @@ class Ranker:
             return torch.zeros(len(names), self.module.m_text.shape[1])
         return self._embed([model_text(n) for n in names])
 
-    def _list_vector(self, list_id: str | None, dataset: dict | None) -> tuple[np.ndarray, int]:
-        """The list vector (d,) and task index of a catalogue list, or of an unseen list built from its metadata."""
+    def resolve_task(self, value) -> tuple[int, int]:
+        """(task, modality) vocabulary indices of a query's task spelling: the canonical task itself, or a raw
+        spelling the task taxonomy maps ('text-classification' -> classification, text); 0 = unknown."""
+        value = text_or_none(value)
+        if not value:
+            return 0, 0
+        index = self._index["task"]
+        for spelling in dict.fromkeys([value.lower(), value.lower().replace("_", "-"), value.lower().replace("-", " "),
+                                       value.lower().replace("_", " ")]):
+            if spelling in index:
+                return index[spelling], 0
+            if spelling in self.taxonomy:
+                task, modality = self.taxonomy[spelling]
+                return lookup(index, task), lookup(self._index["modality"], modality)
+        return 0, 0
+
+    def task_in_text(self, *texts) -> tuple[int, int]:
+        """(task, modality) of the longest multi-word task name of the taxonomy found in the texts ('english
+        speech recognition of calls' -> speech-recognition, audio); (0, 0) when none is."""
+        text = _words(" ".join(t for t in texts if isinstance(t, str)))
+        match = self._task_phrases.search(text) if self._task_phrases is not None and text else None
+        if match is None:
+            return 0, 0
+        key = next(k for k in self.taxonomy if _words(k) == match.group(1))
+        return self.resolve_task(key)
+
+    def list_context(self, list_id: str | None, dataset: dict | None) -> ListContext:
+        """The catalogue list named by ``list_id`` or described by ``dataset`` (dataset_id or dataset, metric,
+        description, task, modality); an unseen one is built from its metadata and text."""
         dataset = dict(dataset or {})
         row = self._list_row.get(list_id) if list_id else None
+        ds_id = ds_spelling = metric = None
         if row is None:
             ds_spelling = dataset.get("dataset_id") or dataset.get("dataset")
             metric = text_or_none(dataset.get("metric"))
@@ -148,37 +218,43 @@ class Ranker:
                 else:  # no metric given: the dataset's best-covered list
                     row = self._dataset_list.get(self._dataset_row[ds_id])
         if row is not None:
-            return self._list_vec[row], int(self._list_task[row])
-        return self._unseen_list_vector(ds_id, ds_spelling, metric, dataset)
+            drow = int(self._list_dataset[row])
+            sims = self._d_text @ self._d_text[drow]
+            warm = self.evidence is not None and bool(self.evidence.has_rows[row])
+            return ListContext(self._list_vec[row], int(self._list_task[row]),
+                               int(self.catalogue.datasets["modality_idx"].iat[drow]), sims, warm)
+        return self._unseen_list(ds_id, ds_spelling, metric, dataset)
 
-    def _unseen_list_vector(self, ds_id, ds_spelling, metric, dataset: dict) -> tuple[np.ndarray, int]:
+    def _unseen_list(self, ds_id, ds_spelling, metric, dataset: dict) -> ListContext:
         m = self.module
+        given_task, implied_modality = self.resolve_task(dataset.get("task"))
+        modality = lookup(self._index["modality"], dataset.get("modality")) or implied_modality
         if ds_id is not None:  # known dataset, new metric: keep its learned features, query fields override
             drow = self._dataset_row[ds_id]
             d = self.catalogue.datasets.iloc[drow]
             ds_idx, text = int(d["id_idx"]), m.d_text[drow : drow + 1]
-            task = lookup(self._index["task"], dataset.get("task")) or int(d["task_idx"])
-            modality = lookup(self._index["modality"], dataset.get("modality")) or int(d["modality_idx"])
+            task = given_task or int(d["task_idx"])
+            modality = modality or int(d["modality_idx"])
         else:
             name = text_or_none(ds_spelling) or "unknown dataset"
             ds_idx, text = 0, self._embed([dataset_text(name, dataset)])
-            task = lookup(self._index["task"], dataset.get("task"))
-            modality = lookup(self._index["modality"], dataset.get("modality"))
+            task = given_task
+            if not task:  # a task named in the description; its modality unless that is the generic 'text'
+                task, text_modality = self.task_in_text(dataset.get("description"), name)
+                if text_modality != lookup(self._index["modality"], "text"):
+                    modality = modality or text_modality
+        sims = self._d_text @ text[0].numpy()
+        if self.evidence is not None and not (task and modality):  # inferred from the nearest benchmarked lists
+            near_task, near_modality = self.evidence.modality_mix(*self.evidence.neighbours(sims))
+            task, modality = task or near_task, modality or near_modality
         t = lambda v: torch.tensor([v])  # noqa: E731
         with torch.no_grad():
             vec = m.list_tower(t(0), t(ds_idx), text, t(task), t(modality), t(lookup(self._index["metric"], metric)))
-        return vec[0].numpy(), task
+        return ListContext(vec[0].numpy(), task, modality, sims, False)
 
     def nearest_datasets(self, query: dict, n: int = 3) -> list[tuple[str, float]]:
         """The benchmarked datasets whose text embedding is closest to the query's (one per distinct text)."""
-        known = self.resolve_dataset(query.get("dataset"))
-        if known is not None:
-            vec = self.module.d_text[self._dataset_row[known]]
-        else:
-            name = text_or_none(query.get("dataset")) or "unknown dataset"
-            vec = self._embed([dataset_text(name, query)])[0]
-        with torch.no_grad():
-            sims = (self.module.d_text @ vec).numpy()
+        sims = self.list_context(None, _dataset_of(query)).dataset_sims
         ids = self.catalogue.datasets["dataset_id"]
         out, seen = [], set()
         for i in np.argsort(-sims):
@@ -191,35 +267,141 @@ class Ranker:
         return out
 
     # ---- public scoring ----
+    def features(self, context: ListContext, rows: np.ndarray | None = None) -> dict[str, np.ndarray]:
+        """Every blend feature of the catalogue models ``rows`` (default: all) on the list ``context``."""
+        rows = np.arange(len(self.model_ids)) if rows is None else rows
+        latent = (self._model_mat[rows] @ context.vec + self._model_bias[rows]
+                  + self._prior[self._size[rows], context.task])
+        out = {"latent": latent}
+        if self.evidence is not None:
+            ev = self.evidence
+            lists, weights = ev.neighbours(context.dataset_sims)
+            knn, support = ev.knn(lists, weights)
+            out |= {name: value[rows] for name, value in ev.strengths(context.task, context.modality).items()}
+            out |= {"knn": knn[rows], "support": np.log1p(support[rows])}
+            self._family_backoff(out, ev.global_n[rows] == 0, out["family"])
+        return out
+
+    @staticmethod
+    def _family_backoff(features: dict, no_records: np.ndarray, family: np.ndarray) -> None:
+        """A model without training records of its own takes its family's strength as its knn, task, modality and
+        global strength (as the global-strength baseline backs off to the family mean)."""
+        for name in BACKOFF:
+            features[name] = np.where(no_records, family, features[name])
+
+    def _weights(self, context: ListContext, catalogue: bool = False) -> dict[str, float]:
+        """The blend of the query's kind: whole catalogue, a trained (warm) list, or an unseen (cold) one."""
+        if self.evidence is None:
+            return {"latent": 1.0}
+        kind = "catalogue" if catalogue else "warm" if context.warm else "cold"
+        return self.blend_weights.get(kind) or DEFAULT_BLEND[kind]
+
     def score_pairs(self, model_ids: list[str], list_id: str | None, dataset: dict | None = None) -> np.ndarray:
         """Scores (higher = better) of ``model_ids`` (seen or unseen) on ``list_id`` or on the list described by
-        ``dataset`` (dataset_id, description, task, metric, modality, higher_is_better)."""
+        ``dataset`` (dataset_id, description, task, metric, modality, higher_is_better). Unseen models have no
+        evidence: their evidence features are 0 (an average model) and their latent score comes from their
+        name, card text, size and family."""
         if len(model_ids) == 0:
             return np.zeros(0)
-        list_vec, task = self._list_vector(list_id, dataset)
-        vec, size = self._model_vectors(list(model_ids))
-        scores = np.einsum("ij,j->i", vec[:, : self.dim], list_vec) + vec[:, self.dim] + self._prior[size, task]
+        context = self.list_context(list_id, dataset)
+        rows = np.array([self._model_row.get(self.resolve_model(s), -1) for s in model_ids])
+        known = rows >= 0
+        weights = self._weights(context)
+        scores = np.zeros(len(model_ids))
+        if known.any():
+            scores[known] = blend(self.features(context, rows[known]), weights)
+        if (~known).any():
+            unseen = [model_ids[i] for i in np.flatnonzero(~known)]
+            vec, size = self._model_vectors(unseen)
+            features = {"latent": vec[:, : self.dim] @ context.vec + vec[:, self.dim] + self._prior[size, context.task]}
+            if self.evidence is not None:  # what their family's models did, like a catalogue model without rows
+                families = [self._index["family"].get(family_of(str(n).strip().lower()), 0) for n in unseen]
+                family = self.evidence.family_strength(context.modality, families)
+                features |= {name: np.zeros(len(unseen)) for name in FEATURES if name != "latent"}
+                features["family"] = family
+                self._family_backoff(features, np.ones(len(unseen), bool), family)
+            scores[~known] = blend(features, weights)
         return scores.astype(np.float64)
 
-    def score_catalogue(self, list_id: str | None, dataset: dict | None = None) -> np.ndarray:
-        """Scores of every model in ``model_ids``: one matrix-vector product. (einsum, not BLAS gemv: a multi-threaded
-        gemv was 16 ms instead of 0.5 ms on a busy 2-core machine.)"""
-        list_vec, task = self._list_vector(list_id, dataset)
-        scores = np.einsum("ij,j->i", self._model_mat, list_vec) + self._model_bias + self._prior[self._size, task]
-        return scores.astype(np.float64)
+    def score_catalogue(self, list_id: str | None, dataset: dict | None = None,
+                        filters: Filters | None = None) -> np.ndarray:
+        """Scores of every catalogue model (``model_ids`` order); models a catalogue ranking may not propose (not
+        applicable to the list's task and modality, or excluded by ``filters``) score -inf."""
+        context = self.list_context(list_id, dataset)
+        scores = blend(self.features(context), self._weights(context, catalogue=True))
+        allowed = self.allowed(context, filters or Filters())
+        return np.where(allowed, scores, -np.inf)
+
+    def allowed(self, context: ListContext, filters: Filters) -> np.ndarray:
+        """Applicability (records on the list's task and modality) and the query's filters, per catalogue model."""
+        ok = np.ones(len(self.model_ids), bool)
+        if self.evidence is not None:
+            task, modality = context.task, context.modality
+            if filters.task:
+                task = self.resolve_task(filters.task)[0] or task
+            if filters.modality:
+                modality = lookup(self._index["modality"], filters.modality) or modality
+            ok &= self.evidence.applicable(task, modality)
+        models = self.catalogue.models
+        if filters.max_params is not None and "params" in models.columns:
+            params = models["params"].to_numpy(dtype=float)
+            ok &= np.nan_to_num(params, nan=np.inf) <= filters.max_params
+        if filters.hf_only and "hf_id" in models.columns:
+            ok &= models["hf_id"].to_numpy(dtype=bool)
+        return ok
+
+    def explain(self, query: dict, model_ids: list[str], n: int = 3) -> list[dict]:
+        """The evidence behind each model's score for ``query``: its records (list and z) on the query's nearest
+        benchmarked lists, most similar first, and its number of training records on the query's task."""
+        if self.evidence is None:
+            return [{} for _ in model_ids]
+        ev = self.evidence
+        context = self.list_context(None, _dataset_of(query))
+        lists, _ = ev.neighbours(context.dataset_sims)
+        near = ev.rz[lists].tocsc()
+        list_ids = self.catalogue.lists["list_id"].to_numpy()
+        out = []
+        for spelling in model_ids:
+            row = self._model_row.get(self.resolve_model(spelling))
+            if row is None:
+                out.append({"records_on_task": 0, "nearest_records": []})
+                continue
+            start, end = near.indptr[row], near.indptr[row + 1]
+            records = sorted(zip(near.indices[start:end], near.data[start:end]))[:n]
+            out.append({"records_on_task": int(ev.task_records[context.task, row]) if context.task else 0,
+                        "nearest_records": [{"list": list_ids[lists[i]], "z": _round(rz / ev.reliability[lists[i]])}
+                                            for i, rz in records]})
+        return out
 
     def rank(self, query: dict, k: int = 10) -> list[tuple[str, float]]:
-        """The DESIGN.md query contract: every candidate as spelled (best first), else the catalogue's top k."""
-        dataset = {"dataset_id": query.get("dataset"), **{key: query.get(key) for key in
-                   ("description", "task", "metric", "modality", "higher_is_better")}}
+        """The DESIGN.md query contract: every candidate as spelled (best first), else the catalogue's top k
+        among the models applicable to the query (and its filters: ``max_params``, ``hf_only``)."""
+        dataset = _dataset_of(query)
         candidates = query.get("candidates")
         if candidates:
             scores = self.score_pairs(list(candidates), None, dataset)
             order = np.argsort(-scores, kind="stable")
             return [(candidates[i], float(scores[i])) for i in order]
-        scores = self.score_catalogue(None, dataset)
-        k = min(k, len(scores))
+        filters = Filters(modality=query.get("modality"), task=query.get("task"),
+                          max_params=query.get("max_params"), hf_only=bool(query.get("hf_only")))
+        scores = self.score_catalogue(None, dataset, filters)
+        k = min(k, int(np.isfinite(scores).sum()))
+        if k <= 0:
+            return []
         top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(self.model_ids[i], float(scores[i])) for i in top]
 
+
+def _round(value: float) -> float:
+    return round(float(value), 3)
+
+
+def _words(text: str) -> str:
+    """Lower-case words separated by single spaces ('Speech-Recognition' -> 'speech recognition')."""
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def _dataset_of(query: dict) -> dict:
+    return {"dataset_id": query.get("dataset"), **{key: query.get(key) for key in
+            ("description", "task", "metric", "modality", "higher_is_better")}}

@@ -42,6 +42,8 @@ SIGNATURE = ModelSignature(
             *(ColSpec(DataType.string, name, required=False) for name in ("description", "task", "metric", "modality")),
             ColSpec(DataType.boolean, "higher_is_better", required=False),
             ColSpec(Array(DataType.string), "candidates", required=False),
+            ColSpec(DataType.double, "max_params", required=False),
+            ColSpec(DataType.boolean, "hf_only", required=False),
         ]
     ),
     outputs=Schema([ColSpec(DataType.string, "query_id"), ColSpec(DataType.string, "ranking")]),

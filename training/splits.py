@@ -139,8 +139,9 @@ def new_benchmarks_split(bench: Benchmark, seed: int = 0, test_frac: float = 0.2
 
     A benchmark (dim_datasets.benchmark: languages, subsets, splits, versions and task-type variants of one base
     dataset share it) is dated by the earliest ``introduced_date`` of its datasets and belongs to the source that
-    has most of its rows. Per source with dates, the cutoff is the date after which about ``test_frac`` of its
-    dated benchmarks appeared (``seed`` jitters it by up to 5 points of that fraction); the test rows are every
+    has most of its rows. Per source with dates, the latest ``test_frac`` of its dated benchmarks are new
+    (``seed`` jitters the fraction by up to 5 points and breaks ties among benchmarks of the cutoff date; the
+    oldest date is never held out, so every source keeps a past to learn from); the test rows are every
     row of every benchmark introduced after its source's cutoff, the train rows everything else, so no sibling
     of a new benchmark is trained on. Sources without dates contribute training rows only.
     """
@@ -154,8 +155,9 @@ def new_benchmarks_split(bench: Benchmark, seed: int = 0, test_frac: float = 0.2
         if group["date"].nunique() < 2:
             continue
         frac = float(np.clip(test_frac + rng.uniform(-0.05, 0.05), 0.05, 0.5))
-        cutoff = group["date"].quantile(1.0 - frac)
-        held |= set(group.index[group["date"] > cutoff])
+        latest = group.assign(tie=rng.random(len(group))).sort_values(["date", "tie"]).index
+        n_held = min(max(1, int(round(frac * len(latest)))), int((group["date"] > group["date"].min()).sum()))
+        held |= set(latest[len(latest) - n_held :])
     test = rows["benchmark"].isin(held).to_numpy()
     return bench.evals[~test], bench.evals[test]
 

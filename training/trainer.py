@@ -14,9 +14,11 @@ import pandas as pd
 import torch
 
 from training.data import Benchmark
-from training.features import EmbedFn, TextEmbedder, build_catalogue, padded_token_matrix
+from training.evidence import FEATURES, Evidence, fit_blend, fit_catalogue_blend
+from training.features import Catalogue, EmbedFn, TextEmbedder, build_catalogue, padded_token_matrix
 from training.model import Sizes, TwoTowerRanker
-from training.ranker import Ranker
+from training.ranker import DEFAULT_BLEND, Filters, Ranker
+from training.splits import _hold_out
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +39,8 @@ class TrainConfig:
     mse_weight: float = 0.1
     patience: int = 4  # epochs without validation improvement before stopping
     max_minutes: float = 12.0  # wall-clock budget for the whole call (embeddings included)
-    valid_fraction: float = 0.05  # lists held out internally when no ``valid`` rows are given
+    valid_fraction: float = 0.05  # benchmarks (cold) and entries (warm) held out internally when no ``valid``
+    max_blend_lists: int = 600  # validation lists per kind used to fit the blend weights
     threads: int = 1  # tiny matmuls: 2 intra-op threads were 6-13x slower than 1 on a busy 2-core machine
 
 
@@ -93,13 +96,91 @@ def _batch(lists: _Lists, chosen: np.ndarray, cap: int, rng: np.random.Generator
             "mask": torch.from_numpy(mask), "z": torch.from_numpy(z)}
 
 
-def _split_valid(train: pd.DataFrame, fraction: float, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
-    counts = train.groupby("list_id").size()
-    eligible = counts.index[counts >= 2].to_numpy()
-    n_valid = max(1, int(round(fraction * len(eligible)))) if len(eligible) >= 2 else 0
-    held = set(rng.choice(eligible, n_valid, replace=False)) if n_valid else set()
-    is_valid = train["list_id"].isin(held).to_numpy()
-    return train[~is_valid], train[is_valid]
+def _split_valid(bench: Benchmark, train: pd.DataFrame, fraction: float, rng: np.random.Generator):
+    """(inner, cold, warm): in every suite (dim_datasets.suite), whole benchmarks (dim_datasets.benchmark,
+    siblings together) held out as cold lists, about ``fraction`` of the suite's rows; then a random
+    ``fraction`` of the remaining entries as warm ones."""
+    meta = bench.datasets
+    groups = train["dataset_id"].map(meta["benchmark"]).fillna(train["dataset_id"]) if "benchmark" in meta else \
+        train["dataset_id"]
+    suites = train["dataset_id"].map(meta["suite"]).fillna("") if "suite" in meta else pd.Series("", train.index)
+    cold = np.zeros(len(train), bool)
+    for _, idx in groups.groupby(suites.to_numpy()).indices.items():
+        if groups.iloc[idx].nunique() >= 2:
+            cold[idx] = _hold_out(groups.iloc[idx].astype(object), int(rng.integers(1 << 31)), fraction)
+    rest = train[~cold]
+    warm = rng.random(len(rest)) < fraction
+    return rest[~warm], train[cold], rest[warm]
+
+
+def build_evidence(catalogue: Catalogue, rows: pd.DataFrame) -> Evidence:
+    """The evidence index of ``rows`` (per-list z recomputed on them) over the catalogue's lists and models."""
+    model_row = pd.Series(np.arange(len(catalogue.models)), index=catalogue.models["model_id"])
+    list_row = pd.Series(np.arange(len(catalogue.lists)), index=catalogue.lists["list_id"])
+    rows = rows[rows["list_id"].isin(list_row.index) & rows["model_id"].isin(model_row.index)]
+    list_dataset = catalogue.lists["dataset_row"].to_numpy()
+    datasets = catalogue.datasets
+    return Evidence(list_row[rows["list_id"]].to_numpy(), model_row[rows["model_id"]].to_numpy(), per_list_z(rows),
+                    list_dataset, datasets["task_idx"].to_numpy()[list_dataset],
+                    datasets["modality_idx"].to_numpy()[list_dataset], catalogue.models["family_idx"].to_numpy(),
+                    len(catalogue.models),
+                    len(catalogue.vocabs["task"]), len(catalogue.vocabs["modality"]))
+
+
+def _sample_lists(rows: pd.DataFrame, suites: pd.Series, max_lists: int, rng) -> np.ndarray:
+    """At most ``max_lists`` list ids of ``rows`` (2+ models), taken round-robin over suites (dim_datasets.suite)
+    so that no suite (MTEB's thousands of bitext pairs) decides the blend alone."""
+    first = rows.groupby("list_id").agg(dataset=("dataset_id", "first"), n=("model_id", "size"))
+    first = first[first["n"] >= 2]
+    suite = first["dataset"].map(suites).fillna("").to_numpy() if len(suites) else np.zeros(len(first))
+    order = rng.permutation(len(first))
+    turn = pd.Series(suite[order]).groupby(suite[order]).cumcount().to_numpy()  # position within its suite
+    return first.index.to_numpy()[order[np.argsort(turn, kind="stable")][:max_lists]]
+
+
+def _blend_rows(ranker: Ranker, rows: pd.DataFrame, lists: np.ndarray) -> tuple[dict, np.ndarray, np.ndarray]:
+    """Blend features, targets (z) and list groups of the validation ``rows`` of ``lists``."""
+    rows = rows[rows["model_id"].isin(ranker._model_row)]
+    feats, target, groups = {name: [] for name in FEATURES}, [], []
+    for i, (list_id, part) in enumerate(rows[rows["list_id"].isin(lists)].groupby("list_id")):
+        context = ranker.list_context(list_id, None)
+        values = ranker.features(context, part["model_id"].map(ranker._model_row).to_numpy())
+        for name in FEATURES:
+            feats[name].append(values[name])
+        target.append(per_list_z(part))
+        groups.append(np.full(len(part), i))
+    if not groups:
+        return {}, np.zeros(0), np.zeros(0)
+    return {k: np.concatenate(v) for k, v in feats.items()}, np.concatenate(target), np.concatenate(groups)
+
+
+def _catalogue_lists(ranker: Ranker, rows: pd.DataFrame, lists: np.ndarray) -> list[tuple]:
+    """(catalogue features, allowed, evaluated, true top 10) of the cold validation ``lists``."""
+    out = []
+    for list_id, part in rows[rows["list_id"].isin(lists)].groupby("list_id"):
+        context = ranker.list_context(list_id, None)
+        z = per_list_z(part)
+        top = part["model_id"].to_numpy()[z >= np.sort(z)[::-1][min(10, len(z)) - 1] - 1e-12]
+        masks = [np.isin(ranker.model_ids, ids) for ids in (part["model_id"].to_numpy(), top)]
+        out.append((ranker.features(context), ranker.allowed(context, Filters()), *masks))
+    return out
+
+
+def fit_blend_weights(ranker: Ranker, bench: Benchmark, cold: pd.DataFrame, warm: pd.DataFrame, max_lists: int,
+                      rng) -> dict:
+    """Blend weights for candidates of cold (unseen) and warm (trained) lists and for whole-catalogue rankings,
+    each fitted on its own validation rows; a kind without validation lists keeps the defaults."""
+    out = {}
+    suites = bench.datasets["suite"] if "suite" in bench.datasets.columns else pd.Series(dtype=object)
+    for kind, rows in (("cold", cold), ("warm", warm)):
+        feats, target, groups = _blend_rows(ranker, rows, _sample_lists(rows, suites, max_lists, rng))
+        out[kind] = fit_blend(feats, target, groups, DEFAULT_BLEND[kind])[0] if len(target) else DEFAULT_BLEND[kind]
+        log.info("blend %s (%d validation lists): %s", kind, len(np.unique(groups)), out[kind])
+    lists = _catalogue_lists(ranker, cold, _sample_lists(cold, suites, max_lists // 4, rng))
+    out["catalogue"] = fit_catalogue_blend(lists, DEFAULT_BLEND["catalogue"])[0] if lists else \
+        DEFAULT_BLEND["catalogue"]
+    log.info("blend catalogue (%d validation lists): %s", len(lists), out["catalogue"])
+    return out
 
 
 def _validate(module: TwoTowerRanker, valid: _Lists) -> float:
@@ -143,8 +224,13 @@ def _train(bench, config, train, valid, cache_dir, embed_fn) -> Ranker:
     rng = np.random.default_rng(config.seed)
     train = bench.evals if train is None else train
     train = train[train["signed_value"].notna()]
+    everything = train
     if valid is None:
-        train, valid = _split_valid(train, config.valid_fraction, rng)
+        train, cold, warm = _split_valid(bench, train, config.valid_fraction, rng)
+        valid = pd.concat([cold, warm])
+    else:
+        cold, warm = valid, valid.iloc[:0]
+        everything = pd.concat([train, valid])
     train = train.assign(z=per_list_z(train))
 
     catalogue = build_catalogue(bench, train)
@@ -211,14 +297,17 @@ def _train(bench, config, train, valid, cache_dir, embed_fn) -> Ranker:
             break
     if best_state is not None:
         module.load_state_dict(best_state)
+    ranker = Ranker(module, catalogue, {}, embed_fn, evidence=build_evidence(catalogue, train))
+    blend = fit_blend_weights(ranker, bench, cold, warm, config.max_blend_lists, rng)
     meta = {
         "sizes": sizes.to_dict(), "module": module_kwargs, "config": asdict(config), "embedder": embedder.tag,
+        "blend": blend, "taxonomy": bench.taxonomy,
         "fingerprint": bench.fingerprint(), "history": history,
         "stats": {"train_rows": int(len(train)), "train_lists": len(train_lists), "valid_lists": len(valid_lists),
                   "epochs": epoch, "best_valid_ndcg10": None if not np.isfinite(best) else float(best),
                   "embed_seconds": round(t_embed, 1), "seconds": round(time.monotonic() - t0, 1)},
     }
-    return Ranker(module, catalogue, meta, embed_fn)
+    return Ranker(module, catalogue, meta, embed_fn, evidence=build_evidence(catalogue, everything))
 
 
 def _fill_buffers(module: TwoTowerRanker, cat, model_text: np.ndarray, dataset_text: np.ndarray) -> None:

@@ -34,6 +34,9 @@ def test_valid_queries_keep_candidates_as_spelled(tmp_path):
         (json.dumps({"query_id": "b", "dataset": "d", "candidates": "a,b"}), "must be a list"),
         (json.dumps({"query_id": "b", "dataset": "d", "higher_is_better": "yes"}), "true or false"),
         (json.dumps(["a"]), ":2: a query must be a JSON object"),
+        (json.dumps({"query_id": "b", "dataset": "d", "max_params": -5}), "'max_params' must be a positive number"),
+        (json.dumps({"query_id": "b", "dataset": "d", "max_params": "7b"}), "'max_params' must be a positive number"),
+        (json.dumps({"query_id": "b", "dataset": "d", "hf_only": "yes"}), "'hf_only' must be true or false"),
         (json.dumps({"query_id": "a", "dataset": "d"}), "duplicate query_id 'a'"),
     ],
 )
@@ -46,3 +49,19 @@ def test_bad_lines_name_the_line(tmp_path, line, message):
 def test_empty_file_is_an_error(tmp_path):
     with pytest.raises(QueryError, match="no queries"):
         read_queries(write(tmp_path, [""]))
+
+
+def test_filters_are_read(tmp_path):
+    (query,) = read_queries(write(tmp_path, [json.dumps({"query_id": "a", "dataset": "d", "max_params": 7e9,
+                                                         "hf_only": True, "modality": "image"})]))
+    assert (query["max_params"], query["hf_only"], query["modality"]) == (7e9, True, "image")
+
+
+@pytest.mark.parametrize("argv", [["rank", "--queries", "q", "--output", "o", "--k", "-5"],
+                                  ["recommend", "birds", "--k", "0"]])
+def test_a_non_positive_k_is_an_error(argv, capsys):
+    from serving.cli import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2 and "must be a positive integer" in capsys.readouterr().err

@@ -24,14 +24,18 @@ def result(bench):
 
 
 def _mean(result, split, method, metric="spearman"):
-    rows = result[(result["split"] == split) & (result["method"] == method) & (result["metric"] == metric)]
+    rows = result[(result["split"] == split) & (result["method"] == method) & (result["metric"] == metric)
+                  & (result["family"] == "all")]
     return float(rows["mean"].iloc[0])
 
 
 def test_every_split_method_and_metric_is_reported(result):
     assert set(result["split"]) == set(SPLITS) and set(result["method"]) == set(METHODS)
-    for metric in ("wtau", "ndcg@1", "ndcg@10", "ndcg@30", "hit@1", "rec@5", "spearman", "mrr", "regret@1"):
-        assert (result["metric"] == metric).sum() == len(SPLITS) * len(METHODS)
+    overall = result[result["family"] == "all"]
+    for metric in ("wtau", "ndcg@1", "ndcg@10", "ndcg@30", "hit@1", "rec@5", "spearman", "mrr", "regret@1",
+                   "relevant@10", "recall@100", "best@10"):
+        assert (overall["metric"] == metric).sum() == len(SPLITS) * len(METHODS)
+    assert set(result["family"]) - {"all"}  # and per source family of the test lists
     assert (result["n_seeds"] == 2).all() and (result["std"] >= 0).all()
     per_seed = result.attrs["per_seed"]
     assert set(per_seed["seed"]) == {0, 1} and not result.attrs["skipped"]
@@ -48,6 +52,7 @@ def test_markdown_table(result):
     assert lines[0].startswith("| split | method | wtau |") and len(lines) == 2 + len(SPLITS) * len(METHODS)
     assert any("| completion | modellens |" in line and " ± " in line for line in lines)
     assert "**" in table  # the best mean per split and metric is bold
+    assert "| relevant@10 | recall@100 | best@10 |" in lines[0]
 
 
 def test_unseen_models_are_unknown_to_the_trained_ranker(bench, monkeypatch):

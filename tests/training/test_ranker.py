@@ -16,7 +16,7 @@ def ranker():
 def test_save_load_round_trip_gives_identical_scores(ranker, tmp_path):
     ranker.save(tmp_path / "artifact")
     assert {p.name for p in (tmp_path / "artifact").iterdir()} == {
-        "model.pt", "meta.json", "models.parquet", "datasets.parquet", "lists.parquet"}
+        "model.pt", "meta.json", "models.parquet", "datasets.parquet", "lists.parquet", "evidence.npz"}
     loaded = Ranker.load(tmp_path / "artifact", embed_fn=fake_embed)
     assert loaded.model_ids == ranker.model_ids
     query = {"query_id": "q", "dataset": "brand-new-set", "description": "a retrieval benchmark", "task": "retrieval"}

@@ -19,6 +19,7 @@ from dagster import (
 from orchestration.settings import cache_dir, open_registry, warehouse_path
 from training import promotion, registry
 from training.data import load_benchmark
+from training.ranker import FORMAT_VERSION
 from training.trainer import TrainConfig, train_ranker
 
 MARTS = [AssetKey(name) for name in ("fct_evaluations", "dim_models", "dim_datasets", "dim_metrics")]
@@ -42,7 +43,8 @@ def _train_config(config: RankerTrainingConfig) -> TrainConfig:
 
 
 def _fingerprint(data_fingerprint: str, config: TrainConfig) -> str:
-    blob = json.dumps([data_fingerprint, dataclasses.asdict(config)], sort_keys=True, default=str)
+    """Data, config and the ranker's format version: a new model format retrains even on unchanged data."""
+    blob = json.dumps([data_fingerprint, dataclasses.asdict(config), FORMAT_VERSION], sort_keys=True, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
