@@ -2,7 +2,8 @@
 -- hub id once normalised: lower-case, MTEB org__name, timm/, openclip/, OpenMMLab repo), 'name_match' (a name
 -- without organisation whose letters and digits equal those of exactly one org/name id known from any source,
 -- in sources that spell hub names, e.g. alpaca_eval 'gpt4_1106_preview' = 'openai/gpt-4-1106-preview'), or
--- 'namespace' (no match: the source's namespace from source_precedence keeps it apart).
+-- 'namespace' (no match: the source's namespace from source_precedence keeps it apart). A Papers-with-Code method
+-- name is never a hub id, even when it contains a slash ('9-layer model w/ 2 layers ...').
 with spellings as (
     select source, model_raw, max(repo) as repo
     from (
@@ -35,7 +36,7 @@ seeded as (
 org_ids as (
     select distinct coalesce(seed_id, rule_key) as model_id
     from seeded
-    where strpos(coalesce(seed_id, rule_key), '/') > 0
+    where strpos(coalesce(seed_id, rule_key), '/') > 0 and (seed_id is not null or model_namespace <> 'pwc')
 ),
 
 candidates as (
@@ -51,13 +52,13 @@ select
     s.rule_key,
     case
         when s.seed_id is not null then s.seed_id
-        when strpos(s.rule_key, '/') > 0 then s.rule_key
+        when strpos(s.rule_key, '/') > 0 and s.model_namespace <> 'pwc' then s.rule_key
         when s.match_bare_names and c.n_candidates = 1 then c.model_id
         else s.model_namespace || '/' || s.rule_key
     end as model_id,
     case
         when s.seed_id is not null then 'seed'
-        when strpos(s.rule_key, '/') > 0 then 'rule'
+        when strpos(s.rule_key, '/') > 0 and s.model_namespace <> 'pwc' then 'rule'
         when s.match_bare_names and c.n_candidates = 1 then 'name_match'
         else 'namespace'
     end as id_basis
