@@ -18,10 +18,11 @@ training records there.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from scipy import sparse
 
 FEATURES = ("knn", "task", "modality", "global", "family", "latent", "support", "popularity")
@@ -46,7 +47,6 @@ class Evidence:
     shrink: float = 2.0
     k: int = 30
     temperature: float = 0.05
-    _cache: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self):
         n_lists = len(self.list_dataset)
@@ -169,8 +169,6 @@ def blend(features: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndar
 def mean_spearman(scores: np.ndarray, target: np.ndarray, groups: np.ndarray) -> float:
     """Mean over groups (lists) of the Pearson correlation of within-group ranks (Spearman's rho); constant
     groups count 0."""
-    import pandas as pd
-
     frame = pd.DataFrame({"g": groups, "s": scores, "t": target})
     ranks = frame.groupby("g")[["s", "t"]].rank()
     ranks["g"] = groups
