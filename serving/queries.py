@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 from pathlib import Path
+
+import numpy as np
 
 OPTIONAL_TEXT = ("description", "task", "metric", "modality")
 
@@ -39,12 +42,13 @@ def normalise_query(raw, where: str) -> dict:
         raise QueryError(f"{where}: field 'higher_is_better' must be true or false")
     query["higher_is_better"] = None if _is_missing(hib) else hib
     max_params = raw.get("max_params")
-    if not _is_missing(max_params) and (isinstance(max_params, bool) or not isinstance(max_params, (int, float))
+    if not _is_missing(max_params) and (isinstance(max_params, (bool, np.bool_))
+                                        or not isinstance(max_params, numbers.Real)
                                         or not math.isfinite(max_params) or max_params <= 0):
         raise QueryError(f"{where}: field 'max_params' must be a positive number of parameters, got {max_params!r}")
     query["max_params"] = None if _is_missing(max_params) else float(max_params)
     hf_only = raw.get("hf_only")
-    if not _is_missing(hf_only) and not isinstance(hf_only, bool):
+    if not _is_missing(hf_only) and not isinstance(hf_only, (bool, np.bool_)):
         raise QueryError(f"{where}: field 'hf_only' must be true or false")
     query["hf_only"] = bool(hf_only) if not _is_missing(hf_only) else False
     candidates = raw.get("candidates")
