@@ -71,7 +71,8 @@ class Evidence:
 
     @staticmethod
     def _select(groups: np.ndarray, n_groups: int) -> sparse.csr_matrix:
-        return sparse.csr_matrix((np.ones(len(groups)), (groups, np.arange(len(groups)))), shape=(n_groups, len(groups)))
+        return sparse.csr_matrix((np.ones(len(groups)), (groups, np.arange(len(groups)))),
+                                 shape=(n_groups, len(groups)))
 
     def _grouped(self, groups: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarray]:
         select = self._select(groups, n_groups)
@@ -91,7 +92,8 @@ class Evidence:
             n_models, n_tasks, n_modalities = (int(v) for v in f["sizes"])
             shrink, k, temperature = f["params"]
             return cls(f["list_rows"], f["model_rows"], f["z"], f["list_dataset"], f["list_task"],
-                       f["list_modality"], f["model_family"], n_models, n_tasks, n_modalities, float(shrink), int(k), float(temperature))
+                       f["list_modality"], f["model_family"], n_models, n_tasks, n_modalities, float(shrink), int(k),
+                       float(temperature))
 
     # ---- features ----
     def _shrunk(self, total: np.ndarray, count: np.ndarray) -> np.ndarray:

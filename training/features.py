@@ -250,8 +250,9 @@ def lookup(index: dict[str, int], value) -> int:
 class Catalogue:
     """Everything the ranker knows by name: catalogue rows with their feature indices, vocabularies, aliases.
 
-    ``models``: model_id, id_idx (0 = not learned), size, family_idx, params (NaN = unknown), hf_id; ``datasets``: dataset_id, id_idx, task_idx,
-    modality_idx; ``lists``: list_id, id_idx, dataset_row, metric_idx, n_train. Texts are embedded separately.
+    ``models``: model_id, id_idx (0 = not learned), size, family_idx, params (NaN = unknown), hf_id;
+    ``datasets``: dataset_id, id_idx, task_idx, modality_idx; ``lists``: list_id, id_idx, dataset_row, metric_idx,
+    n_train. Texts are embedded separately.
     """
 
     models: pd.DataFrame

@@ -74,12 +74,17 @@ def _catalogue_means(score_fn, bench: Benchmark, rows: pd.DataFrame, model_ids: 
     return pd.DataFrame(per_list).mean().to_dict() if per_list else {m: 0.0 for m in CATALOGUE_METRICS}
 
 
+def _first_lists(part: pd.DataFrame, max_lists: int) -> pd.DataFrame:
+    """The rows of the first ``max_lists`` lists of ``part`` by list id: the same lists for every scorer."""
+    return part[part["list_id"].isin(sorted(part["list_id"].unique())[:max_lists])].reset_index(drop=True)
+
+
 def holdout_metrics(ranker, bench: Benchmark, holdout: pd.DataFrame, max_lists: int = 400) -> dict:
     """The protocol metrics on up to ``max_lists`` held-out lists of each part (chosen deterministically); the
     new-benchmark part adds the catalogue metrics, prefixed ``new_``."""
     out = {}
     for prefix, part in (("", holdout[~holdout["new_benchmark"]]), (NEW, holdout[holdout["new_benchmark"]])):
-        rows = part[part["list_id"].isin(sorted(part["list_id"].unique())[:max_lists])].reset_index(drop=True)
+        rows = _first_lists(part, max_lists)
         if not len(rows):
             continue
         metrics = evaluate_lists(rows, _candidate_scores(ranker.score_pairs, bench, rows))
@@ -89,11 +94,11 @@ def holdout_metrics(ranker, bench: Benchmark, holdout: pd.DataFrame, max_lists: 
     return out
 
 
-def global_strength_metrics(bench: Benchmark, train: pd.DataFrame, holdout: pd.DataFrame, max_lists: int = 400) -> dict:
+def global_strength_metrics(bench: Benchmark, train: pd.DataFrame, holdout: pd.DataFrame,
+                            max_lists: int = 400) -> dict:
     """The same new-benchmark metrics for the global-strength baseline fitted on the training rows."""
     baseline = GlobalStrengthBaseline().fit(bench, train)
-    part = holdout[holdout["new_benchmark"]]
-    rows = part[part["list_id"].isin(sorted(part["list_id"].unique())[:max_lists])].reset_index(drop=True)
+    rows = _first_lists(holdout[holdout["new_benchmark"]], max_lists)
     if not len(rows):
         return {}
     strength = baseline.strength
