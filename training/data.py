@@ -49,6 +49,13 @@ class Benchmark:
             taxonomy=taxonomy or {},
         )
 
+    def list_families(self, rows: pd.DataFrame) -> pd.Series:
+        """Source family (dim_datasets.source_family) of every list in ``rows``, 'other' where unknown."""
+        first = rows.drop_duplicates("list_id").set_index("list_id")["dataset_id"]
+        family = self.datasets["source_family"] if "source_family" in self.datasets.columns else \
+            pd.Series(dtype=object)
+        return first.map(family).astype(object).fillna("other")
+
     def fingerprint(self) -> str:
         """Content hash of the evaluations (independent of row order), for lineage (MLflow ``log_input``) and for
         skipping a retrain on unchanged data."""

@@ -61,13 +61,6 @@ def modellens_scores(ranker, bench: Benchmark, test_rows: pd.DataFrame) -> np.nd
     return out
 
 
-def list_families(bench: Benchmark, rows: pd.DataFrame) -> pd.Series:
-    """Source family (dim_datasets.source_family) of every list in ``rows``, 'other' where unknown."""
-    first = rows.drop_duplicates("list_id").set_index("list_id")["dataset_id"]
-    family = bench.datasets["source_family"] if "source_family" in bench.datasets.columns else pd.Series(dtype=object)
-    return first.map(family).astype(object).fillna("other")
-
-
 def catalogue_scores(method, bench: Benchmark, list_rows: pd.DataFrame, model_ids: np.ndarray) -> np.ndarray:
     """Scores of every catalogue model for one held-out list: the ranker's catalogue path, a baseline's own
     ``catalogue`` method, or the baseline's ``score`` over one row per catalogue model."""
@@ -101,7 +94,7 @@ def run_once(bench: Benchmark, split: str, seed: int, *, methods=METHODS, config
     """
     train, test = SPLITS[split](bench, seed, test_frac)
     test = subsample_lists(test, max_lists, seed)
-    families = list_families(bench, test)
+    families = bench.list_families(test)
     scored = scorable_lists(test)
     catalogue_ids = scored.to_numpy()
     if len(catalogue_ids) > catalogue_lists:

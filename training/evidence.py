@@ -11,7 +11,10 @@ query-modality records of every model of the same family (``family``: what a mod
 inherits), and
 ``knn``: the query's nearest benchmarked lists by dataset-text similarity, each also weighted by
 exp((sim_l - sim_max) / temperature). How much evidence there is counts too: ``support`` = log(1 + the model's
-weight on the neighbour lists), ``popularity`` = log(1 + its weight on the query's task). Applicability (which
+weight on the neighbour lists), ``popularity`` = log(1 + its weight on the query's task), ``breadth`` = log(1 + its
+weight on all lists: what a suite nobody trained on is evaluated with). ``size`` (log parameters, standardised) is
+the ranker's, the one prior for a model with no records at all, and so is ``language`` (+1 / -1 when the model's
+records are / are not in a language the list names). Applicability (which
 models a catalogue ranking may propose) is evidence as well: a model applies to a modality or task when it has
 training records there.
 """
@@ -25,7 +28,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-FEATURES = ("knn", "task", "modality", "global", "family", "latent", "support", "popularity")
+FEATURES = ("knn", "task", "modality", "global", "family", "latent", "support", "popularity", "breadth", "size",
+            "language")
 RELIABILITY_PSEUDO = 5.0  # a list of n models counts n / (n + 5): a 3-model list weighs 0.375, a 50-model one 0.91
 
 
@@ -107,6 +111,7 @@ class Evidence:
             "modality": self._shrunk(self.modality_sum[modality], self.modality_n[modality]) if modality else zero,
             "global": self._shrunk(self.global_sum, self.global_n),
             "popularity": np.log1p(self.task_n[task]) if task else zero,
+            "breadth": np.log1p(self.global_n),
             "family": self.family_strength(modality),
         }
 
@@ -186,14 +191,15 @@ def mean_spearman(scores: np.ndarray, target: np.ndarray, groups: np.ndarray) ->
 GRID = (0.0, 0.25, 0.5, 1.0, 2.0)
 
 
-def coordinate_ascent(objective, start: dict[str, float], passes: int = 3) -> tuple[dict[str, float], float]:
-    """Blend weights by coordinate ascent over GRID, one feature at a time for ``passes`` rounds, maximising
-    ``objective(weights)``; returns the weights and their objective value."""
-    weights = {name: float(start.get(name, 0.0)) for name in FEATURES}
+def coordinate_ascent(objective, start: dict[str, float], names=FEATURES,
+                      passes: int = 3) -> tuple[dict[str, float], float]:
+    """Blend weights of the features ``names`` by coordinate ascent over GRID, one feature at a time for
+    ``passes`` rounds, maximising ``objective(weights)``; returns the weights and their objective value."""
+    weights = {name: float(start.get(name, 0.0)) for name in names}
     best = objective(weights)
     for _ in range(passes):
         improved = False
-        for name in FEATURES:
+        for name in names:
             for value in GRID:
                 trial = dict(weights, **{name: value})
                 if not any(trial.values()):
@@ -209,24 +215,26 @@ def coordinate_ascent(objective, start: dict[str, float], passes: int = 3) -> tu
 def fit_blend(features: dict[str, np.ndarray], target: np.ndarray, groups: np.ndarray,
               start: dict[str, float]) -> tuple[dict[str, float], float]:
     """Candidate-ranking weights: maximise :func:`mean_spearman` of the blend on validation rows."""
-    return coordinate_ascent(lambda w: mean_spearman(blend(features, w), target, groups), start)
+    return coordinate_ascent(lambda w: mean_spearman(blend(features, w), target, groups), start,
+                             [name for name in FEATURES if name in features])
 
 
 def fit_catalogue_blend(lists: list[tuple[dict, np.ndarray, np.ndarray, np.ndarray]],
                         start: dict[str, float]) -> tuple[dict[str, float], float]:
     """Whole-catalogue weights: maximise relevant@10 + recall@100 (of the true top 10) over validation lists, each
     given as (catalogue features, allowed mask, evaluated mask, true-top-10 mask)."""
-
-    kept = [({k: v[allowed] for k, v in features.items()}, evaluated[allowed], true_top[allowed], true_top.sum())
+    kept = [(np.column_stack([np.asarray(features.get(name, np.zeros(len(allowed))), float)[allowed]
+                              for name in FEATURES]), evaluated[allowed], true_top[allowed], max(1, true_top.sum()))
             for features, allowed, evaluated, true_top in lists]
 
     def objective(weights):
+        w = np.array([weights.get(name, 0.0) for name in FEATURES])
         total = 0.0
-        for features, evaluated, true_top, n_top in kept:
-            scores = blend(features, weights)
+        for matrix, evaluated, true_top, n_top in kept:
+            scores = matrix @ w
             top = np.argpartition(-scores, 99)[:100] if len(scores) > 100 else np.arange(len(scores))
             top = top[np.argsort(-scores[top], kind="stable")]
-            total += evaluated[top[:10]].sum() / 10 + true_top[top].sum() / max(1, n_top)
+            total += evaluated[top[:10]].sum() / 10 + true_top[top].sum() / n_top
         return total / max(1, len(kept))
 
     return coordinate_ascent(objective, start)

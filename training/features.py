@@ -18,6 +18,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from training.languages import languages_of
+
 N_NAME_BUCKETS = 10_000
 MAX_NAME_TOKENS = 24
 MAX_CARD_CHARS = 800  # ~128 word pieces: MiniLM reads no further (TEXT_MAX_TOKENS); this just saves tokenizing
@@ -141,12 +143,15 @@ def model_text(model_id: str, meta: dict | None = None) -> str:
 
 
 def dataset_text(dataset_id: str, meta: dict | None = None) -> str:
-    """The description if present, else 'name + task + modality'."""
+    """'Language: <the subset's languages>. ' (when the id names them) + the description if present, else
+    'name + task + modality'."""
     meta = meta or {}
+    languages = languages_of(dataset_id, text_or_none(meta.get("base_dataset_id")))
+    prefix = f"Language: {', '.join(languages)}. " if languages else ""
     description = text_or_none(meta.get("description"))
     if description:
-        return description[:MAX_CARD_CHARS]
-    parts = [text_or_none(meta.get("display_name")) or dataset_id]
+        return (prefix + description)[:MAX_CARD_CHARS]
+    parts = [prefix + (text_or_none(meta.get("display_name")) or dataset_id)]
     for key in ("task", "modality"):
         value = text_or_none(meta.get(key))
         if value:
@@ -251,7 +256,7 @@ class Catalogue:
     """Everything the ranker knows by name: catalogue rows with their feature indices, vocabularies, aliases.
 
     ``models``: model_id, id_idx (0 = not learned), size, family_idx, params (NaN = unknown), hf_id;
-    ``datasets``: dataset_id, id_idx, task_idx, modality_idx; ``lists``: list_id, id_idx, dataset_row, metric_idx,
+    ``datasets``: dataset_id, id_idx, task_idx, modality_idx, source_family, languages ('|'-joined); ``lists``: list_id, id_idx, dataset_row, metric_idx,
     n_train. Texts are embedded separately.
     """
 
@@ -320,6 +325,9 @@ def build_catalogue(bench, train: pd.DataFrame) -> Catalogue:
         "id_idx": [idx["dataset_id"].get(d, 0) for d in dataset_ids],
         "task_idx": [lookup(idx["task"], t) for t in tasks],
         "modality_idx": [lookup(idx["modality"], x) for x in modalities],
+        "source_family": [text_or_none(dataset_meta.get(d, {}).get("source_family")) or "other" for d in dataset_ids],
+        "languages": ["|".join(languages_of(d, text_or_none(dataset_meta.get(d, {}).get("base_dataset_id"))))
+                      for d in dataset_ids],
     })
     list_frame = evals.groupby("list_id", sort=True).agg(dataset_id=("dataset_id", "first"),
                                                           metric_id=("metric_id", "first")).reset_index()

@@ -15,31 +15,39 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
+from scipy import sparse
 
 from dataclasses import dataclass
 
 from training.evidence import FEATURES, Evidence, blend
 from training.features import (Catalogue, EmbedFn, TextEmbedder, dataset_text, embedder_tag, family_of,
-                               lookup, minilm_embed, model_text, padded_token_matrix, size_bucket, text_or_none)
+                               lookup, minilm_embed, model_text, padded_token_matrix, params_from_name, size_bucket,
+                               text_or_none)
+from training.languages import languages_in_text
 from training.model import Sizes, TwoTowerRanker
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 BACKOFF = ("knn", "task", "modality", "global")  # evidence features an unevidenced model takes from its family
 MAX_EMBEDDED_UNSEEN = 2000
 DEFAULT_BLEND = {"cold": {"knn": 1.0, "task": 0.5, "latent": 0.25}, "warm": {"knn": 1.0, "latent": 1.0},
-                 "catalogue": {"knn": 1.0, "task": 0.5, "support": 0.25, "popularity": 0.25}}
+                 "catalogue": {"knn": 1.0, "task": 0.5, "support": 0.25, "popularity": 0.25}}  # per kind; fitted
+# blends are {kind: {"all": weights, <source family>: weights, ...}}
 
 
 @dataclass
 class ListContext:
     """A query list as the ranker sees it: latent vector, task and modality indices (given, or inferred from the
-    nearest benchmarked datasets), similarity of every benchmarked dataset to it, and whether it was trained on."""
+    nearest benchmarked datasets), similarity of every benchmarked dataset to it, whether it was trained on, its
+    source family (dim_datasets.source_family; inferred from the nearest lists for a new dataset) and the
+    languages it is in (indices into the ranker's language vocabulary; from the dataset id or the description)."""
 
     vec: np.ndarray
     task: int
     modality: int
     dataset_sims: np.ndarray
     warm: bool
+    family: str = "all"
+    languages: tuple[int, ...] = ()
 
 
 @dataclass
@@ -84,6 +92,11 @@ class Ranker:
         self._model_mat = np.ascontiguousarray(self._model_vec[:, : module.dim])
         self._model_bias = np.ascontiguousarray(self._model_vec[:, module.dim])
         self._size = catalogue.models["size"].to_numpy()
+        self._log_params = _log_params(catalogue.models)
+        self._size_z = self._standard_size(self._log_params)
+        self._dataset_family = catalogue.datasets["source_family"].to_numpy(object) \
+            if "source_family" in catalogue.datasets.columns else np.full(len(catalogue.datasets), "other", object)
+        self._init_languages()
         self._prior = module.prior.weight.detach().numpy().reshape(-1, module.sizes.n_tasks)
         self._d_text = module.d_text.numpy()
         self._list_dataset = lists["dataset_row"].to_numpy()
@@ -222,7 +235,8 @@ class Ranker:
             sims = self._d_text @ self._d_text[drow]
             warm = self.evidence is not None and bool(self.evidence.has_rows[row])
             return ListContext(self._list_vec[row], int(self._list_task[row]),
-                               int(self.catalogue.datasets["modality_idx"].iat[drow]), sims, warm)
+                               int(self.catalogue.datasets["modality_idx"].iat[drow]), sims, warm,
+                               self._dataset_family[drow], self._dataset_languages[drow])
         return self._unseen_list(ds_id, ds_spelling, metric, dataset)
 
     def _unseen_list(self, ds_id, ds_spelling, metric, dataset: dict) -> ListContext:
@@ -244,13 +258,21 @@ class Ranker:
                 if text_modality != lookup(self._index["modality"], "text"):
                     modality = modality or text_modality
         sims = self._d_text @ text[0].numpy()
-        if self.evidence is not None and not (task and modality):  # inferred from the nearest benchmarked lists
-            near_task, near_modality = self.evidence.modality_mix(*self.evidence.neighbours(sims))
-            task, modality = task or near_task, modality or near_modality
+        family = self._dataset_family[self._dataset_row[ds_id]] if ds_id is not None else "all"
+        if self.evidence is not None:  # what the query does not say, from the nearest benchmarked lists
+            lists, weights = self.evidence.neighbours(sims)
+            if not (task and modality):
+                near_task, near_modality = self.evidence.modality_mix(lists, weights)
+                task, modality = task or near_task, modality or near_modality
+            if ds_id is None and len(lists):
+                family = pd.Series(weights).groupby(self._dataset_family[self._list_dataset[lists]]).sum().idxmax()
         t = lambda v: torch.tensor([v])  # noqa: E731
         with torch.no_grad():
             vec = m.list_tower(t(0), t(ds_idx), text, t(task), t(modality), t(lookup(self._index["metric"], metric)))
-        return ListContext(vec[0].numpy(), task, modality, sims, False)
+        languages = self._dataset_languages[self._dataset_row[ds_id]] if ds_id is not None else tuple(
+            self._language_index[name] for name in languages_in_text(f"{dataset.get('description') or ''} {ds_spelling}")
+            if name in self._language_index)
+        return ListContext(vec[0].numpy(), task, modality, sims, False, family, languages)
 
     def nearest_datasets(self, query: dict, n: int = 3) -> list[tuple[str, float]]:
         """The benchmarked datasets whose text embedding is closest to the query's (one per distinct text)."""
@@ -272,7 +294,7 @@ class Ranker:
         rows = np.arange(len(self.model_ids)) if rows is None else rows
         latent = (self._model_mat[rows] @ context.vec + self._model_bias[rows]
                   + self._prior[self._size[rows], context.task])
-        out = {"latent": latent}
+        out = {"latent": latent, "size": self._size_z[rows], "language": self._language_match(context)[rows]}
         if self.evidence is not None:
             ev = self.evidence
             lists, weights = ev.neighbours(context.dataset_sims)
@@ -290,11 +312,50 @@ class Ranker:
             features[name] = np.where(no_records, family, features[name])
 
     def _weights(self, context: ListContext, catalogue: bool = False) -> dict[str, float]:
-        """The blend of the query's kind: whole catalogue, a trained (warm) list, or an unseen (cold) one."""
+        """The blend of the query's kind (whole catalogue, a trained (warm) list, or an unseen (cold) one), fitted
+        for the list's source family where there was enough validation data for one, else for all families."""
         if self.evidence is None:
             return {"latent": 1.0}
         kind = "catalogue" if catalogue else "warm" if context.warm else "cold"
-        return self.blend_weights.get(kind) or DEFAULT_BLEND[kind]
+        fitted = self.blend_weights.get(kind) or {}
+        return fitted.get(context.family) or fitted.get("all") or DEFAULT_BLEND[kind]
+
+    def _init_languages(self) -> None:
+        """Language vocabulary of the catalogue's datasets (dim_datasets ids' subsets), each dataset's languages,
+        and per model the languages of its training records and whether any of its records has a language."""
+        column = self.catalogue.datasets["languages"] if "languages" in self.catalogue.datasets.columns else \
+            pd.Series("", index=self.catalogue.datasets.index)
+        names = [tuple(v for v in str(x or "").split("|") if v) for x in column]
+        self._language_index = {n: i for i, n in enumerate(sorted({n for ns in names for n in ns}))}
+        self._dataset_languages = [tuple(self._language_index[n] for n in ns) for ns in names]
+        n_models, n_datasets = len(self.model_ids), len(names)
+        self._model_languages = np.zeros((n_models, max(1, len(self._language_index))), bool)
+        if self.evidence is not None and self._language_index:
+            ev = self.evidence
+            pairs = [(d, lang) for d, langs in enumerate(self._dataset_languages) for lang in langs]
+            d_rows, d_cols = zip(*pairs)
+            spoken = sparse.csr_matrix((np.ones(len(pairs)), (d_rows, d_cols)),
+                                       shape=(n_datasets, self._model_languages.shape[1]))
+            records = sparse.csr_matrix((np.ones(len(ev.model_rows)), (ev.model_rows, ev.list_dataset[ev.list_rows])),
+                                        shape=(n_models, n_datasets))
+            self._model_languages = np.asarray((records @ spoken).todense()) > 0
+        self._model_tagged = self._model_languages.any(1)
+
+    def _language_match(self, context: ListContext) -> np.ndarray:
+        """+1 for a model with training records in one of the list's languages, -1 for one whose records are all
+        in other languages, 0 when the list names no language or the model's records name none."""
+        if not context.languages:
+            return np.zeros(len(self.model_ids))
+        match = self._model_languages[:, list(context.languages)].any(1)
+        return np.where(match, 1.0, np.where(self._model_tagged, -1.0, 0.0))
+
+    def _standard_size(self, log_params: np.ndarray) -> np.ndarray:
+        """log10(parameters) standardised over the catalogue; 0 (an average size) where unknown."""
+        known = self._log_params[np.isfinite(self._log_params)]
+        if not len(known):
+            return np.zeros(len(log_params))
+        z = (np.asarray(log_params, float) - known.mean()) / max(float(known.std()), 1e-6)
+        return np.where(np.isfinite(z), z, 0.0)
 
     def score_pairs(self, model_ids: list[str], list_id: str | None, dataset: dict | None = None) -> np.ndarray:
         """Scores (higher = better) of ``model_ids`` (seen or unseen) on ``list_id`` or on the list described by
@@ -313,11 +374,12 @@ class Ranker:
         if (~known).any():
             unseen = [model_ids[i] for i in np.flatnonzero(~known)]
             vec, size = self._model_vectors(unseen)
-            features = {"latent": vec[:, : self.dim] @ context.vec + vec[:, self.dim] + self._prior[size, context.task]}
+            features = {"latent": vec[:, : self.dim] @ context.vec + vec[:, self.dim] + self._prior[size, context.task],
+                        "size": self._standard_size(np.log10([params_from_name(str(n)) or np.nan for n in unseen]))}
             if self.evidence is not None:  # what their family's models did, like a catalogue model without rows
                 families = [self._index["family"].get(family_of(str(n).strip().lower()), 0) for n in unseen]
                 family = self.evidence.family_strength(context.modality, families)
-                features |= {name: np.zeros(len(unseen)) for name in FEATURES if name != "latent"}
+                features |= {name: np.zeros(len(unseen)) for name in FEATURES if name not in features}
                 features["family"] = family
                 self._family_backoff(features, np.ones(len(unseen), bool), family)
             scores[~known] = blend(features, weights)
@@ -391,6 +453,15 @@ class Ranker:
         top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(self.model_ids[i], float(scores[i])) for i in top]
+
+
+def _log_params(models: pd.DataFrame) -> np.ndarray:
+    """log10 of each catalogue model's parameters (dim_models.params, else a size in its name), NaN if unknown."""
+    params = models["params"].to_numpy(float) if "params" in models.columns else np.full(len(models), np.nan)
+    named = np.array([params_from_name(m) or np.nan for m in models["model_id"]], float)
+    params = np.where(np.isfinite(params) & (params > 0), params, named)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(params > 0, np.log10(params), np.nan)
 
 
 def _round(value: float) -> float:

@@ -161,25 +161,44 @@ def _catalogue_lists(ranker: Ranker, rows: pd.DataFrame, lists: np.ndarray) -> l
         context = ranker.list_context(list_id, None)
         z = per_list_z(part)
         top = part["model_id"].to_numpy()[z >= np.sort(z)[::-1][min(10, len(z)) - 1] - 1e-12]
-        masks = [np.isin(ranker.model_ids, ids) for ids in (part["model_id"].to_numpy(), top)]
+        masks = [np.zeros(len(ranker.model_ids), bool) for _ in range(2)]
+        for mask, ids in zip(masks, (part["model_id"], top)):
+            mask[[ranker._model_row[m] for m in ids if m in ranker._model_row]] = True
         out.append((ranker.features(context), ranker.allowed(context, Filters()), *masks))
     return out
+
+
+MIN_FAMILY_LISTS = {"cold": 40, "warm": 40, "catalogue": 20}  # validation lists a source family needs for a blend
 
 
 def fit_blend_weights(ranker: Ranker, bench: Benchmark, cold: pd.DataFrame, warm: pd.DataFrame, max_lists: int,
                       rng) -> dict:
     """Blend weights for candidates of cold (unseen) and warm (trained) lists and for whole-catalogue rankings,
-    each fitted on its own validation rows; a kind without validation lists keeps the defaults."""
-    out = {}
+    each fitted on its own validation rows: once over all source families ("all", lists round-robin over suites),
+    then for every family with at least MIN_FAMILY_LISTS validation lists, starting from the "all" weights. A kind
+    without validation lists keeps the defaults."""
     suites = bench.datasets["suite"] if "suite" in bench.datasets.columns else pd.Series(dtype=object)
-    for kind, rows in (("cold", cold), ("warm", warm)):
-        feats, target, groups = _blend_rows(ranker, rows, _sample_lists(rows, suites, max_lists, rng))
-        out[kind] = fit_blend(feats, target, groups, DEFAULT_BLEND[kind])[0] if len(target) else DEFAULT_BLEND[kind]
-        log.info("blend %s (%d validation lists): %s", kind, len(np.unique(groups)), out[kind])
-    lists = _catalogue_lists(ranker, cold, _sample_lists(cold, suites, max_lists // 4, rng))
-    out["catalogue"] = fit_catalogue_blend(lists, DEFAULT_BLEND["catalogue"])[0] if lists else \
-        DEFAULT_BLEND["catalogue"]
-    log.info("blend catalogue (%d validation lists): %s", len(lists), out["catalogue"])
+
+    def candidates(rows, lists, start):
+        feats, target, groups = _blend_rows(ranker, rows, lists)
+        return fit_blend(feats, target, groups, start)[0] if len(target) else None
+
+    def catalogue(rows, lists, start):
+        prepared = _catalogue_lists(ranker, rows, lists)
+        return fit_catalogue_blend(prepared, start)[0] if prepared else None
+
+    out = {}
+    for kind, rows, fit, n in (("cold", cold, candidates, max_lists), ("warm", warm, candidates, max_lists),
+                               ("catalogue", cold, catalogue, max_lists // 4)):
+        fitted = {"all": fit(rows, _sample_lists(rows, suites, n, rng), DEFAULT_BLEND[kind]) or DEFAULT_BLEND[kind]}
+        sized = rows.groupby("list_id")["model_id"].transform("size") >= 2
+        families = bench.list_families(rows[sized])
+        for family, ids in families.groupby(families).groups.items():
+            if len(ids) >= MIN_FAMILY_LISTS[kind]:
+                part = rows[rows["list_id"].isin(ids)]
+                fitted[family] = fit(part, _sample_lists(part, suites, n // 2, rng), fitted["all"]) or fitted["all"]
+        log.info("blend %s: %s", kind, fitted)
+        out[kind] = fitted
     return out
 
 

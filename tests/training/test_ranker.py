@@ -76,3 +76,19 @@ def test_real_minilm_loads_offline_and_caches(tmp_path):
 
     must_not_run.tag = minilm_embed.tag
     np.testing.assert_array_equal(TextEmbedder(must_not_run, tmp_path)(texts[::-1]), vectors[::-1])
+
+
+def test_a_source_family_blend_applies_to_its_lists_only(ranker):
+    """A list of a family with its own fitted blend is scored with it; other families fall back to 'all'."""
+    models = [f"orga/alpha-{i}-base" for i in (14, 0, 9)]
+    query = {"dataset_id": "class-set-10"}
+    saved = ranker.blend_weights
+    try:
+        ranker.blend_weights = {"cold": {"all": {"latent": 1.0}, "nowhere": {"size": 1.0}}}
+        latent = ranker.score_pairs(models, None, query)
+        ranker.blend_weights = {"cold": {"all": {"latent": 1.0}, "other": {"size": 1.0}}}
+        by_size = ranker.score_pairs(models, None, query)
+    finally:
+        ranker.blend_weights = saved
+    assert list(np.argsort(-by_size)) == [0, 2, 1]  # params grow with the index in the toy benchmark
+    assert not np.allclose(latent, by_size)
