@@ -221,8 +221,9 @@ def fit_blend(features: dict[str, np.ndarray], target: np.ndarray, groups: np.nd
 
 def fit_catalogue_blend(lists: list[tuple[dict, np.ndarray, np.ndarray, np.ndarray]],
                         start: dict[str, float]) -> tuple[dict[str, float], float]:
-    """Whole-catalogue weights: maximise relevant@10 + recall@100 (of the true top 10) over validation lists, each
-    given as (catalogue features, allowed mask, evaluated mask, true-top-10 mask)."""
+    """Whole-catalogue weights: maximise relevant@10 + recall@10 + recall@100 (of the list's true top 10) over
+    validation lists, each given as (catalogue features, allowed mask, evaluated mask, true-top-10 mask): the top
+    10 must be models the list evaluated and among its best, the top 100 must hold its best."""
     kept = [(np.column_stack([np.asarray(features.get(name, np.zeros(len(allowed))), float)[allowed]
                               for name in FEATURES]), evaluated[allowed], true_top[allowed], max(1, true_top.sum()))
             for features, allowed, evaluated, true_top in lists]
@@ -234,7 +235,7 @@ def fit_catalogue_blend(lists: list[tuple[dict, np.ndarray, np.ndarray, np.ndarr
             scores = matrix @ w
             top = np.argpartition(-scores, 99)[:100] if len(scores) > 100 else np.arange(len(scores))
             top = top[np.argsort(-scores[top], kind="stable")]
-            total += evaluated[top[:10]].sum() / 10 + true_top[top].sum() / n_top
+            total += evaluated[top[:10]].sum() / 10 + (true_top[top[:10]].sum() + true_top[top].sum()) / n_top
         return total / max(1, len(kept))
 
     return coordinate_ascent(objective, start)

@@ -51,6 +51,7 @@ def test_internal_validation_split_and_time_budget():
     # one benchmark held out whole (cold) + a few entries of the other three lists (warm)
     assert stats["train_lists"] == 3 and 2 <= stats["valid_lists"] <= 4 and stats["epochs"] <= 3
     assert set(ranker.meta["blend"]) == {"cold", "warm", "catalogue"}
+    assert all("all" in fitted for fitted in ranker.meta["blend"].values())  # families with too few lists back off
     assert len(ranker.meta["history"]) == stats["epochs"]
 
 
