@@ -45,8 +45,9 @@ def compute_pools(ranker, queries: list[dict], k: int, model_version: str, kind:
     (JSON: its records on the query's nearest benchmarked lists and on the query's task)."""
     rows = []
     for query in queries:
-        ranking = ranker.rank(query, k=k)
-        evidence = ranker.explain(query, [model for model, _ in ranking])
+        context = ranker.query_context(query)
+        ranking = ranker.rank(query, k=k, context=context)
+        evidence = ranker.explain(query, [model for model, _ in ranking], context=context)
         for position, ((model, score), why) in enumerate(zip(ranking, evidence), start=1):
             rows.append((query["query_id"], query["dataset"], query.get("metric"), position, model, float(score),
                          json.dumps(why), model_version, kind))

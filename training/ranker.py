@@ -357,14 +357,15 @@ class Ranker:
         z = (np.asarray(log_params, float) - known.mean()) / max(float(known.std()), 1e-6)
         return np.where(np.isfinite(z), z, 0.0)
 
-    def score_pairs(self, model_ids: list[str], list_id: str | None, dataset: dict | None = None) -> np.ndarray:
+    def score_pairs(self, model_ids: list[str], list_id: str | None, dataset: dict | None = None,
+                    context: ListContext | None = None) -> np.ndarray:
         """Scores (higher = better) of ``model_ids`` (seen or unseen) on ``list_id`` or on the list described by
         ``dataset`` (dataset_id, description, task, metric, modality, higher_is_better). Unseen models have no
         evidence: their evidence features are 0 (an average model) and their latent score comes from their
         name, card text, size and family."""
         if len(model_ids) == 0:
             return np.zeros(0)
-        context = self.list_context(list_id, dataset)
+        context = context or self.list_context(list_id, dataset)
         rows = np.array([self._model_row.get(self.resolve_model(s), -1) for s in model_ids])
         known = rows >= 0
         weights = self._weights(context)
@@ -385,11 +386,12 @@ class Ranker:
             scores[~known] = blend(features, weights)
         return scores.astype(np.float64)
 
-    def score_catalogue(self, list_id: str | None, dataset: dict | None = None,
-                        filters: Filters | None = None) -> np.ndarray:
+    def score_catalogue(self, list_id: str | None, dataset: dict | None = None, filters: Filters | None = None,
+                        context: ListContext | None = None) -> np.ndarray:
         """Scores of every catalogue model (``model_ids`` order); models a catalogue ranking may not propose (not
-        applicable to the list's task and modality, or excluded by ``filters``) score -inf."""
-        context = self.list_context(list_id, dataset)
+        applicable to the list's task and modality, or excluded by ``filters``) score -inf. ``context``: the list's
+        context when the caller has it already."""
+        context = context or self.list_context(list_id, dataset)
         scores = blend(self.features(context), self._weights(context, catalogue=True))
         allowed = self.allowed(context, filters or Filters())
         return np.where(allowed, scores, -np.inf)
@@ -412,13 +414,17 @@ class Ranker:
             ok &= models["hf_id"].to_numpy(dtype=bool)
         return ok
 
-    def explain(self, query: dict, model_ids: list[str], n: int = 3) -> list[dict]:
+    def query_context(self, query: dict) -> ListContext:
+        """The context of the list a query describes (to share between :meth:`rank` and :meth:`explain`)."""
+        return self.list_context(None, _dataset_of(query))
+
+    def explain(self, query: dict, model_ids: list[str], n: int = 3, context: ListContext | None = None) -> list[dict]:
         """The evidence behind each model's score for ``query``: its records (list and z) on the query's nearest
         benchmarked lists, most similar first, and its number of training records on the query's task."""
         if self.evidence is None:
             return [{} for _ in model_ids]
         ev = self.evidence
-        context = self.list_context(None, _dataset_of(query))
+        context = context or self.query_context(query)
         lists, _ = ev.neighbours(context.dataset_sims)
         near = ev.rz[lists].tocsc()
         list_ids = self.catalogue.lists["list_id"].to_numpy()
@@ -435,18 +441,19 @@ class Ranker:
                                             for i, rz in records]})
         return out
 
-    def rank(self, query: dict, k: int = 10) -> list[tuple[str, float]]:
+    def rank(self, query: dict, k: int = 10, context: ListContext | None = None) -> list[tuple[str, float]]:
         """The DESIGN.md query contract: every candidate as spelled (best first), else the catalogue's top k
-        among the models applicable to the query (and its filters: ``max_params``, ``hf_only``)."""
+        among the models applicable to the query (and its filters: ``max_params``, ``hf_only``); ``context`` as
+        from :meth:`query_context` when the caller has it."""
         dataset = _dataset_of(query)
         candidates = query.get("candidates")
         if candidates:
-            scores = self.score_pairs(list(candidates), None, dataset)
+            scores = self.score_pairs(list(candidates), None, dataset, context)
             order = np.argsort(-scores, kind="stable")
             return [(candidates[i], float(scores[i])) for i in order]
         filters = Filters(modality=query.get("modality"), task=query.get("task"),
                           max_params=query.get("max_params"), hf_only=bool(query.get("hf_only")))
-        scores = self.score_catalogue(None, dataset, filters)
+        scores = self.score_catalogue(None, dataset, filters, context)
         k = min(k, int(np.isfinite(scores).sum()))
         if k <= 0:
             return []
