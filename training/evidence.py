@@ -104,22 +104,29 @@ class Evidence:
         return total / (count + self.shrink)
 
     def strengths(self, task: int, modality: int) -> dict[str, np.ndarray]:
-        """Task, modality and global strength of every catalogue model (0 for an unknown task or modality)."""
-        zero = np.zeros(self.n_models)
+        """Task, modality and global strength and popularity of every catalogue model. A task without training
+        records (a new kind of benchmark) backs off to the modality, an unknown modality to all lists, so the
+        blend fitted on known tasks still means the same on a new one."""
+        total, count = self.global_sum, self.global_n
+        if modality and self.modality_n[modality].any():
+            total, count = self.modality_sum[modality], self.modality_n[modality]
+        modality_strength = self._shrunk(total, count)
+        if task and self.task_n[task].any():
+            total, count = self.task_sum[task], self.task_n[task]
         return {
-            "task": self._shrunk(self.task_sum[task], self.task_n[task]) if task else zero,
-            "modality": self._shrunk(self.modality_sum[modality], self.modality_n[modality]) if modality else zero,
+            "task": self._shrunk(total, count),
+            "modality": modality_strength,
             "global": self._shrunk(self.global_sum, self.global_n),
-            "popularity": np.log1p(self.task_n[task]) if task else zero,
+            "popularity": np.log1p(count),
             "breadth": np.log1p(self.global_n),
             "family": self.family_strength(modality),
         }
 
     def family_strength(self, modality: int, families: np.ndarray | None = None) -> np.ndarray:
         """Shrunk mean z of all models of each model's family (``families``: family indices of other models,
-        e.g. unseen names), on the query's modality when it is known, else on every list."""
-        total, count = (self.modality_sum[modality], self.modality_n[modality]) if modality else \
-            (self.global_sum, self.global_n)
+        e.g. unseen names), on the query's modality when it has records, else on every list."""
+        total, count = (self.modality_sum[modality], self.modality_n[modality]) \
+            if modality and self.modality_n[modality].any() else (self.global_sum, self.global_n)
         fam_total = np.bincount(self.model_family, weights=total, minlength=self.n_families)
         fam_count = np.bincount(self.model_family, weights=count, minlength=self.n_families)
         strength = self._shrunk(fam_total, fam_count)

@@ -127,11 +127,33 @@ def family_holdout_split(bench: Benchmark, seed: int = 0, test_frac: float = 0.2
     return bench.evals[~test], bench.evals[test]
 
 
-def _dataset_column(bench: Benchmark, name: str, default) -> pd.Series:
-    """A dim_datasets column per evaluation row (``default`` where the column or the value is missing)."""
+def _dataset_column(bench: Benchmark, name: str, default, rows: pd.DataFrame | None = None) -> pd.Series:
+    """A dim_datasets column per evaluation row of ``rows`` (default: bench.evals), ``default`` where the column
+    or the value is missing."""
+    rows = bench.evals if rows is None else rows
     if name not in bench.datasets.columns:
-        return pd.Series(default, index=bench.evals.index, dtype=object)
-    return bench.evals["dataset_id"].map(bench.datasets[name]).astype(object).where(lambda v: v.notna(), default)
+        return pd.Series(default, index=rows.index, dtype=object)
+    return rows["dataset_id"].map(bench.datasets[name]).astype(object).where(lambda v: v.notna(), default)
+
+
+def newest_benchmarks(bench: Benchmark, rows: pd.DataFrame, seed: int, frac: float) -> np.ndarray:
+    """Row mask of ``rows``: every row of the benchmarks introduced after a per-source cutoff (the rule of
+    :func:`new_benchmarks_split`); False for sources without dates."""
+    frame = pd.DataFrame({"benchmark": _dataset_column(bench, "benchmark", None, rows).fillna(rows["dataset_id"]),
+                          "source": _dataset_column(bench, "main_source", "unknown", rows),
+                          "date": pd.to_datetime(_dataset_column(bench, "introduced_date", None, rows),
+                                                 errors="coerce")})
+    per = frame.groupby("benchmark").agg(date=("date", "min"), source=("source", lambda s: s.mode().iat[0]))
+    rng = np.random.default_rng(seed)
+    held = set()
+    for _, group in per.dropna(subset=["date"]).groupby("source"):
+        if group["date"].nunique() < 2:
+            continue
+        share = float(np.clip(frac + rng.uniform(-0.05, 0.05), 0.05, 0.5))
+        latest = group.assign(tie=rng.random(len(group))).sort_values(["date", "tie"]).index
+        n_held = min(max(1, int(round(share * len(latest)))), int((group["date"] > group["date"].min()).sum()))
+        held |= set(latest[len(latest) - n_held :])
+    return frame["benchmark"].isin(held).to_numpy()
 
 
 def new_benchmarks_split(bench: Benchmark, seed: int = 0, test_frac: float = 0.2):
@@ -145,20 +167,7 @@ def new_benchmarks_split(bench: Benchmark, seed: int = 0, test_frac: float = 0.2
     row of every benchmark introduced after its source's cutoff, the train rows everything else, so no sibling
     of a new benchmark is trained on. Sources without dates contribute training rows only.
     """
-    rows = pd.DataFrame({"benchmark": _dataset_column(bench, "benchmark", None).fillna(bench.evals["dataset_id"]),
-                         "source": _dataset_column(bench, "main_source", "unknown"),
-                         "date": pd.to_datetime(_dataset_column(bench, "introduced_date", None), errors="coerce")})
-    per = rows.groupby("benchmark").agg(date=("date", "min"), source=("source", lambda s: s.mode().iat[0]))
-    rng = np.random.default_rng(seed)
-    held = set()
-    for _, group in per.dropna(subset=["date"]).groupby("source"):
-        if group["date"].nunique() < 2:
-            continue
-        frac = float(np.clip(test_frac + rng.uniform(-0.05, 0.05), 0.05, 0.5))
-        latest = group.assign(tie=rng.random(len(group))).sort_values(["date", "tie"]).index
-        n_held = min(max(1, int(round(frac * len(latest)))), int((group["date"] > group["date"].min()).sum()))
-        held |= set(latest[len(latest) - n_held :])
-    test = rows["benchmark"].isin(held).to_numpy()
+    test = newest_benchmarks(bench, bench.evals, seed, test_frac)
     return bench.evals[~test], bench.evals[test]
 
 

@@ -18,7 +18,7 @@ from training.evidence import FEATURES, Evidence, fit_blend, fit_catalogue_blend
 from training.features import Catalogue, EmbedFn, TextEmbedder, build_catalogue, padded_token_matrix
 from training.model import Sizes, TwoTowerRanker
 from training.ranker import DEFAULT_BLEND, Filters, Ranker
-from training.splits import _hold_out
+from training.splits import _hold_out, newest_benchmarks
 
 log = logging.getLogger(__name__)
 
@@ -97,16 +97,22 @@ def _batch(lists: _Lists, chosen: np.ndarray, cap: int, rng: np.random.Generator
 
 
 def _split_valid(bench: Benchmark, train: pd.DataFrame, fraction: float, rng: np.random.Generator):
-    """(inner, cold, warm): in every suite (dim_datasets.suite), whole benchmarks (dim_datasets.benchmark,
-    siblings together) held out as cold lists, about ``fraction`` of the suite's rows; then a random
-    ``fraction`` of the remaining entries as warm ones."""
+    """(inner, cold, warm). Cold lists mirror how new benchmarks arrive: the newest benchmarks of every dated
+    source (training.splits.newest_benchmarks, siblings together), whole suites (dim_datasets.suite: a new kind
+    of benchmark) for about ``fraction`` of the rows, and in suites that this leaves untouched, whole benchmarks
+    at random, about ``fraction`` of the suite's rows. Then a random ``fraction`` of the remaining entries are
+    warm ones."""
     meta = bench.datasets
     groups = train["dataset_id"].map(meta["benchmark"]).fillna(train["dataset_id"]) if "benchmark" in meta else \
         train["dataset_id"]
     suites = train["dataset_id"].map(meta["suite"]).fillna("") if "suite" in meta else pd.Series("", train.index)
-    cold = np.zeros(len(train), bool)
+    cold = newest_benchmarks(bench, train, int(rng.integers(1 << 31)), fraction).copy()
+    small = (suites.map(suites.value_counts()) <= 2 * fraction * len(train)).to_numpy()  # no giant suite goes
+    if suites[small].nunique() >= 2:
+        cold[small] |= _hold_out(suites[small].astype(object), int(rng.integers(1 << 31)), fraction * len(train)
+                                 / small.sum())
     for _, idx in groups.groupby(suites.to_numpy()).indices.items():
-        if groups.iloc[idx].nunique() >= 2:
+        if not cold[idx].any() and groups.iloc[idx].nunique() >= 2:
             cold[idx] = _hold_out(groups.iloc[idx].astype(object), int(rng.integers(1 << 31)), fraction)
     rest = train[~cold]
     warm = rng.random(len(rest)) < fraction

@@ -17,11 +17,21 @@ for lst in (1, 2):
 ROWS += [(3, 1, 1.0), (3, 4, 0.8), (3, 2, -0.9)]
 
 
-def evidence(**kw) -> Evidence:
+def evidence(n_tasks: int = 3, **kw) -> Evidence:
     lists, models, z = (np.array(col) for col in zip(*ROWS))
     return Evidence(lists, models, z, list_dataset=np.arange(4), list_task=np.array([1, 1, 1, 2]),
                     list_modality=np.array([1, 1, 1, 2]), model_family=np.array([1, 1, 2, 2, 2]), n_models=5,
-                    n_tasks=3, n_modalities=3, **kw)
+                    n_tasks=n_tasks, n_modalities=3, **kw)
+
+
+def test_a_task_without_records_backs_off_to_its_modality():
+    ev = evidence(n_tasks=4)  # task 3 has no lists: a new kind of benchmark
+    new, known = ev.strengths(task=3, modality=2), ev.strengths(task=2, modality=2)
+    np.testing.assert_allclose(new["task"], new["modality"])
+    np.testing.assert_allclose(new["popularity"], np.log1p(ev.modality_n[2]))
+    assert new["popularity"][4] > 0 and known["popularity"][4] > 0  # model 4 only has modality-2 rows
+    unknown = ev.strengths(task=0, modality=0)
+    np.testing.assert_allclose(unknown["task"], unknown["global"])
 
 
 def test_one_lucky_row_does_not_beat_consistent_evidence():
