@@ -338,12 +338,12 @@ class Ranker:
                                        shape=(n_datasets, self._model_languages.shape[1]))
             records = sparse.csr_matrix((np.ones(len(ev.model_rows)), (ev.model_rows, ev.list_dataset[ev.list_rows])),
                                         shape=(n_models, n_datasets))
-            self._model_languages = np.asarray((records @ spoken).todense()) > 0
+            self._model_languages = (records @ spoken).astype(bool).toarray()
         self._model_tagged = self._model_languages.any(1)
 
     def _language_match(self, context: ListContext) -> np.ndarray:
-        """+1 for a model with training records in one of the list's languages, -1 for one whose records are all
-        in other languages, 0 when the list names no language or the model's records name none."""
+        """+1 for a model with training records in one of the list's languages, -1 for one whose records name
+        languages but none of the list's, 0 when the list names no language or the model's records name none."""
         if not context.languages:
             return np.zeros(len(self.model_ids))
         match = self._model_languages[:, list(context.languages)].any(1)
