@@ -107,7 +107,7 @@ def _split_valid(bench: Benchmark, train: pd.DataFrame, fraction: float, rng: np
         train["dataset_id"]
     suites = train["dataset_id"].map(meta["suite"]).fillna("") if "suite" in meta else pd.Series("", train.index)
     cold = newest_benchmarks(bench, train, int(rng.integers(1 << 31)), fraction).copy()
-    small = (suites.map(suites.value_counts()) <= 2 * fraction * len(train)).to_numpy()  # no giant suite goes
+    small = (suites.map(suites.value_counts()) <= 2 * fraction * len(train)).to_numpy()  # big suites stay in
     if suites[small].nunique() >= 2:
         cold[small] |= _hold_out(suites[small].astype(object), int(rng.integers(1 << 31)), fraction * len(train)
                                  / small.sum())
