@@ -12,7 +12,7 @@ import pandas as pd
 from scipy import sparse
 
 from training.data import Benchmark
-from training.features import EmbedFn, TextEmbedder, dataset_text, model_text, params_from_name
+from training.features import EmbedFn, TextEmbedder, dataset_text, log_params, model_text
 from training.splits import model_families
 
 
@@ -129,9 +129,7 @@ class SizePriorBaseline:
 
     def score(self, test_rows: pd.DataFrame) -> np.ndarray:
         ids = test_rows["model_id"]
-        params = ids.map(self.params).astype(float)
-        params = params.fillna(ids.map(params_from_name).astype(float))
-        logp = np.log10(params.where(params > 0))
+        logp = pd.Series(log_params(ids.map(self.params).to_numpy(float), ids), index=ids.index)
         logp = logp.fillna(logp.groupby(test_rows["list_id"].to_numpy()).transform("median"))
         return logp.fillna(logp.median() if logp.notna().any() else 0.0).to_numpy(float)
 

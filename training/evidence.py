@@ -11,12 +11,12 @@ query-modality records of every model of the same family (``family``: what a mod
 inherits), and
 ``knn``: the query's nearest benchmarked lists by dataset-text similarity, each also weighted by
 exp((sim_l - sim_max) / temperature). How much evidence there is counts too: ``support`` = log(1 + the model's
-weight on the neighbour lists), ``popularity`` = log(1 + its weight on the query's task), ``breadth`` = log(1 + its
-weight on all lists: what a suite nobody trained on is evaluated with). ``size`` (log parameters, standardised) is
-the ranker's, the one prior for a model with no records at all, and so is ``language`` (+1 / -1 when the model's
-records are / are not in a language the list names). Applicability (which
-models a catalogue ranking may propose) is evidence as well: a model applies to a modality or task when it has
-training records there.
+weight on the neighbour lists), ``popularity`` = log(1 + its weight on the query's task, or on its modality for a
+task without records), ``breadth`` = log(1 + its weight on all lists: what a suite nobody trained on is evaluated
+with). ``size`` (log parameters, standardised) is the ranker's, the one prior for a model with no records at all,
+and so is ``language`` (+1 / -1 when the model's records are / are not in a language the list names).
+Applicability (which models a catalogue ranking may propose) is evidence as well: a model applies to a modality or
+task when it has training records there.
 """
 
 from __future__ import annotations

@@ -82,6 +82,15 @@ def params_from_name(model_id: str) -> float | None:
     return float(match.group(1)) * _SCALE[match.group(2)] if match else None
 
 
+def log_params(params, model_ids) -> np.ndarray:
+    """log10 of each model's parameters (``params``, else a size in its name like '7b'); NaN where unknown."""
+    params = np.asarray(params, float)
+    named = np.array([params_from_name(str(m)) or np.nan for m in model_ids], float)
+    params = np.where(np.isfinite(params) & (params > 0), params, named)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(params > 0, np.log10(params), np.nan)
+
+
 def size_bucket(params, model_id: str = "") -> int:
     """0 = unknown; otherwise 1 + the number of log10 edges below log10(params)."""
     if params is None or not np.isfinite(params) or params <= 0:
@@ -256,8 +265,8 @@ class Catalogue:
     """Everything the ranker knows by name: catalogue rows with their feature indices, vocabularies, aliases.
 
     ``models``: model_id, id_idx (0 = not learned), size, family_idx, params (NaN = unknown), hf_id;
-    ``datasets``: dataset_id, id_idx, task_idx, modality_idx, source_family, languages ('|'-joined); ``lists``: list_id, id_idx, dataset_row, metric_idx,
-    n_train. Texts are embedded separately.
+    ``datasets``: dataset_id, id_idx, task_idx, modality_idx, source_family, languages ('|'-joined);
+    ``lists``: list_id, id_idx, dataset_row, metric_idx, n_train. Texts are embedded separately.
     """
 
     models: pd.DataFrame

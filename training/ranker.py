@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 from training.evidence import FEATURES, Evidence, blend
 from training.features import (Catalogue, EmbedFn, TextEmbedder, dataset_text, embedder_tag, family_of,
-                               lookup, minilm_embed, model_text, padded_token_matrix, params_from_name, size_bucket,
-                               text_or_none)
+                               log_params, lookup, minilm_embed, model_text, padded_token_matrix,
+                               size_bucket, text_or_none)
 from training.languages import languages_in_text
 from training.model import Sizes, TwoTowerRanker
 
@@ -92,7 +92,8 @@ class Ranker:
         self._model_mat = np.ascontiguousarray(self._model_vec[:, : module.dim])
         self._model_bias = np.ascontiguousarray(self._model_vec[:, module.dim])
         self._size = catalogue.models["size"].to_numpy()
-        self._log_params = _log_params(catalogue.models)
+        self._log_params = log_params(catalogue.models["params"] if "params" in catalogue.models.columns else
+                                      np.full(len(catalogue.models), np.nan), catalogue.models["model_id"])
         self._size_z = self._standard_size(self._log_params)
         self._dataset_family = catalogue.datasets["source_family"].to_numpy(object) \
             if "source_family" in catalogue.datasets.columns else np.full(len(catalogue.datasets), "other", object)
@@ -269,9 +270,9 @@ class Ranker:
         t = lambda v: torch.tensor([v])  # noqa: E731
         with torch.no_grad():
             vec = m.list_tower(t(0), t(ds_idx), text, t(task), t(modality), t(lookup(self._index["metric"], metric)))
+        named = languages_in_text(f"{dataset.get('description') or ''} {ds_spelling}")
         languages = self._dataset_languages[self._dataset_row[ds_id]] if ds_id is not None else tuple(
-            self._language_index[name] for name in languages_in_text(f"{dataset.get('description') or ''} {ds_spelling}")
-            if name in self._language_index)
+            self._language_index[name] for name in named if name in self._language_index)
         return ListContext(vec[0].numpy(), task, modality, sims, False, family, languages)
 
     def nearest_datasets(self, query: dict, n: int = 3) -> list[tuple[str, float]]:
@@ -376,7 +377,7 @@ class Ranker:
             unseen = [model_ids[i] for i in np.flatnonzero(~known)]
             vec, size = self._model_vectors(unseen)
             features = {"latent": vec[:, : self.dim] @ context.vec + vec[:, self.dim] + self._prior[size, context.task],
-                        "size": self._standard_size(np.log10([params_from_name(str(n)) or np.nan for n in unseen]))}
+                        "size": self._standard_size(log_params(np.full(len(unseen), np.nan), unseen))}
             if self.evidence is not None:  # what their family's models did, like a catalogue model without rows
                 families = [self._index["family"].get(family_of(str(n).strip().lower()), 0) for n in unseen]
                 family = self.evidence.family_strength(context.modality, families)
@@ -460,15 +461,6 @@ class Ranker:
         top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(self.model_ids[i], float(scores[i])) for i in top]
-
-
-def _log_params(models: pd.DataFrame) -> np.ndarray:
-    """log10 of each catalogue model's parameters (dim_models.params, else a size in its name), NaN if unknown."""
-    params = models["params"].to_numpy(float) if "params" in models.columns else np.full(len(models), np.nan)
-    named = np.array([params_from_name(m) or np.nan for m in models["model_id"]], float)
-    params = np.where(np.isfinite(params) & (params > 0), params, named)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(params > 0, np.log10(params), np.nan)
 
 
 def _round(value: float) -> float:
