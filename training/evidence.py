@@ -30,6 +30,7 @@ from scipy import sparse
 
 FEATURES = ("knn", "task", "modality", "global", "family", "latent", "support", "popularity", "breadth", "size",
             "language")
+MIN_TASK_MODELS = 100  # a task restricts the catalogue ranking to its models only when this many have records
 RELIABILITY_PSEUDO = 5.0  # a list of n models counts n / (n + 5): a 3-model list weighs 0.375, a 50-model one 0.91
 
 
@@ -153,9 +154,11 @@ class Evidence:
         count = np.asarray(self.rn[lists].T @ weights).ravel()
         return self._shrunk(total, count), count
 
-    def applicable(self, task: int, modality: int, min_models: int = 10) -> np.ndarray:
+    def applicable(self, task: int, modality: int, min_models: int = MIN_TASK_MODELS) -> np.ndarray:
         """Models with training records on the query's task and modality; on its modality alone when fewer than
-        ``min_models`` have both; every model when the modality is unknown or has no models."""
+        ``min_models`` have both (a thinly covered task, such as a new kind of benchmark, is judged by what its
+        modality's models did, not by the few that happen to have its name); every model when the modality is
+        unknown or has no models."""
         by_modality = self.modality_n[modality] > 0 if modality else np.ones(self.n_models, bool)
         if not by_modality.any():
             by_modality = np.ones(self.n_models, bool)

@@ -29,6 +29,8 @@ from training.model import Sizes, TwoTowerRanker
 FORMAT_VERSION = 3
 BACKOFF = ("knn", "task", "modality", "global")  # evidence features an unevidenced model takes from its family
 MAX_EMBEDDED_UNSEEN = 2000
+MIN_LANGUAGE_MODELS = 10  # a catalogue ranking drops other-language specialists while this many models remain
+SPECIALIST_LANGUAGES = 3  # a model whose records name at most this many languages is a specialist of those
 DEFAULT_BLEND = {"cold": {"knn": 1.0, "task": 0.5, "latent": 0.25}, "warm": {"knn": 1.0, "latent": 1.0},
                  "catalogue": {"knn": 1.0, "task": 0.5, "support": 0.25, "popularity": 0.25}}  # per kind; fitted
 # blends are {kind: {"all": weights, <source family>: weights, ...}}
@@ -340,15 +342,18 @@ class Ranker:
             records = sparse.csr_matrix((np.ones(len(ev.model_rows)), (ev.model_rows, ev.list_dataset[ev.list_rows])),
                                         shape=(n_models, n_datasets))
             self._model_languages = (records @ spoken).astype(bool).toarray()
-        self._model_tagged = self._model_languages.any(1)
+        counts = self._model_languages.sum(1)
+        self._model_specialist = (counts > 0) & (counts <= SPECIALIST_LANGUAGES)
 
     def _language_match(self, context: ListContext) -> np.ndarray:
-        """+1 for a model with training records in one of the list's languages, -1 for one whose records name
-        languages but none of the list's, 0 when the list names no language or the model's records name none."""
+        """+1 for a model with training records in one of the list's languages, -1 for a specialist of other
+        languages (records in at most SPECIALIST_LANGUAGES languages, none of the list's: a Slovenian ASR fine-tune
+        for English calls), 0 otherwise (the list names no language; a multilingual model without records in the
+        list's language; a model whose records name none)."""
         if not context.languages:
             return np.zeros(len(self.model_ids))
         match = self._model_languages[:, list(context.languages)].any(1)
-        return np.where(match, 1.0, np.where(self._model_tagged, -1.0, 0.0))
+        return np.where(match, 1.0, np.where(self._model_specialist, -1.0, 0.0))
 
     def _standard_size(self, log_params: np.ndarray) -> np.ndarray:
         """log10(parameters) standardised over the catalogue; 0 (an average size) where unknown."""
@@ -398,7 +403,8 @@ class Ranker:
         return np.where(allowed, scores, -np.inf)
 
     def allowed(self, context: ListContext, filters: Filters) -> np.ndarray:
-        """Applicability (records on the list's task and modality) and the query's filters, per catalogue model."""
+        """Applicability (records on the list's task and modality; when the list names languages, no specialist of
+        other languages while MIN_LANGUAGE_MODELS remain) and the query's filters, per catalogue model."""
         ok = np.ones(len(self.model_ids), bool)
         if self.evidence is not None:
             task, modality = context.task, context.modality
@@ -407,6 +413,9 @@ class Ranker:
             if filters.modality:
                 modality = lookup(self._index["modality"], filters.modality) or modality
             ok &= self.evidence.applicable(task, modality)
+            other_language = self._language_match(context) < 0
+            if (ok & ~other_language).sum() >= MIN_LANGUAGE_MODELS:
+                ok &= ~other_language
         models = self.catalogue.models
         if filters.max_params is not None and "params" in models.columns:
             params = models["params"].to_numpy(dtype=float)

@@ -144,13 +144,26 @@ def _sample_lists(rows: pd.DataFrame, suites: pd.Series, max_lists: int, rng) ->
     return first.index.to_numpy()[order[np.argsort(turn, kind="stable")][:max_lists]]
 
 
-def _blend_rows(ranker: Ranker, rows: pd.DataFrame, lists: np.ndarray) -> tuple[dict, np.ndarray, np.ndarray]:
-    """Blend features, targets (z) and list groups of the validation ``rows`` of ``lists``."""
+def _list_features(ranker: Ranker, views: dict | None, list_id: str, rows: np.ndarray | None = None):
+    """(view, context, blend features) of a validation list, seen through its view of the ranker in ``views`` if
+    it has one; there its latent score is 0, since the latent model was trained on the list (only the evidence
+    lacks it)."""
+    view = (views or {}).get(list_id)
+    context = (view or ranker).list_context(list_id, None)
+    values = (view or ranker).features(context, rows)
+    if view is not None:
+        values["latent"] = np.zeros_like(values["latent"])
+    return view or ranker, context, values
+
+
+def _blend_rows(ranker: Ranker, rows: pd.DataFrame, lists: np.ndarray,
+                views: dict | None = None) -> tuple[dict, np.ndarray, np.ndarray]:
+    """Blend features, targets (z) and list groups of the validation ``rows`` of ``lists`` (``views``: as for
+    :func:`_list_features`)."""
     rows = rows[rows["model_id"].isin(ranker._model_row)]
     feats, target, groups = {name: [] for name in FEATURES}, [], []
     for i, (list_id, part) in enumerate(rows[rows["list_id"].isin(lists)].groupby("list_id")):
-        context = ranker.list_context(list_id, None)
-        values = ranker.features(context, part["model_id"].map(ranker._model_row).to_numpy())
+        values = _list_features(ranker, views, list_id, part["model_id"].map(ranker._model_row).to_numpy())[2]
         for name in FEATURES:
             feats[name].append(values[name])
         target.append(per_list_z(part))
@@ -160,17 +173,42 @@ def _blend_rows(ranker: Ranker, rows: pd.DataFrame, lists: np.ndarray) -> tuple[
     return {k: np.concatenate(v) for k, v in feats.items()}, np.concatenate(target), np.concatenate(groups)
 
 
-def _catalogue_lists(ranker: Ranker, rows: pd.DataFrame, lists: np.ndarray) -> list[tuple]:
-    """(catalogue features, allowed, evaluated, true top 10) of the cold validation ``lists``."""
+SUITES_OUT = 2  # suites per source family taken out of the evidence to validate blends for new kinds of benchmark
+
+
+def _suites_out(ranker: Ranker, bench: Benchmark, train: pd.DataFrame, rng) -> tuple[pd.DataFrame, dict]:
+    """Validation for a new kind of benchmark, beside the cold lists: per source family, SUITES_OUT suites of the
+    training rows (dim_datasets.suite: an MTEB task type, a HELM group, ...), each taken out of the evidence on its
+    own. Returns their rows and, per list id, a view of ``ranker`` whose evidence lacks that list's suite."""
+    if "suite" not in bench.datasets.columns or not len(train):
+        return train.iloc[:0], {}
+    suites = train["dataset_id"].map(bench.datasets["suite"]).fillna("")
+    families = train["list_id"].map(bench.list_families(train))
+    parts, views = [], {}
+    for _, names in suites[suites != ""].groupby(families).unique().items():
+        for suite in rng.permutation(names)[:SUITES_OUT]:
+            out = (suites == suite).to_numpy()
+            if out.all():
+                continue
+            view = copy.copy(ranker)
+            view.evidence = build_evidence(ranker.catalogue, train[~out])
+            parts.append(train[out])
+            views |= dict.fromkeys(train.loc[out, "list_id"].unique(), view)
+    return (pd.concat(parts) if parts else train.iloc[:0]), views
+
+
+def _catalogue_lists(ranker: Ranker, rows: pd.DataFrame, lists: np.ndarray, views: dict | None = None) -> list[tuple]:
+    """(catalogue features, allowed, evaluated, true top 10) of the validation ``lists`` (``views``: as for
+    :func:`_list_features`)."""
     out = []
     for list_id, part in rows[rows["list_id"].isin(lists)].groupby("list_id"):
-        context = ranker.list_context(list_id, None)
+        view, context, values = _list_features(ranker, views, list_id)
         z = per_list_z(part)
         top = part["model_id"].to_numpy()[z >= np.sort(z)[::-1][min(10, len(z)) - 1] - 1e-12]
         masks = [np.zeros(len(ranker.model_ids), bool) for _ in range(2)]
         for mask, ids in zip(masks, (part["model_id"], top)):
             mask[[ranker._model_row[m] for m in ids if m in ranker._model_row]] = True
-        out.append((ranker.features(context), ranker.allowed(context, Filters()), *masks))
+        out.append((values, view.allowed(context, Filters()), *masks))
     return out
 
 
@@ -178,24 +216,28 @@ MIN_FAMILY_LISTS = {"cold": 40, "warm": 40, "catalogue": 20}  # validation lists
 
 
 def fit_blend_weights(ranker: Ranker, bench: Benchmark, cold: pd.DataFrame, warm: pd.DataFrame, max_lists: int,
-                      rng) -> dict:
+                      rng, train: pd.DataFrame | None = None) -> dict:
     """Blend weights for candidates of cold (unseen) and warm (trained) lists and for whole-catalogue rankings,
     each fitted on its own validation rows: once over all source families ("all", lists round-robin over suites),
-    then for every family with at least MIN_FAMILY_LISTS validation lists, starting from the "all" weights. A kind
-    without validation lists keeps the defaults."""
+    then for every family with at least MIN_FAMILY_LISTS validation lists, starting from the "all" weights. The
+    catalogue's rows are the cold ones plus, from the evidence rows ``train``, one suite per family taken out of
+    the evidence (:func:`_suites_out`), and so are the cold candidates'. A kind without validation lists keeps
+    the defaults."""
     suites = bench.datasets["suite"] if "suite" in bench.datasets.columns else pd.Series(dtype=object)
+    suite_rows, views = _suites_out(ranker, bench, train if train is not None else cold.iloc[:0], rng)
 
     def candidates(rows, lists, start):
-        feats, target, groups = _blend_rows(ranker, rows, lists)
+        feats, target, groups = _blend_rows(ranker, rows, lists, views)
         return fit_blend(feats, target, groups, start)[0] if len(target) else None
 
     def catalogue(rows, lists, start):
-        prepared = _catalogue_lists(ranker, rows, lists)
+        prepared = _catalogue_lists(ranker, rows, lists, views)
         return fit_catalogue_blend(prepared, start)[0] if prepared else None
 
+    new_lists = pd.concat([cold, suite_rows])
     out = {}
-    for kind, rows, fit, n in (("cold", cold, candidates, max_lists), ("warm", warm, candidates, max_lists),
-                               ("catalogue", cold, catalogue, max_lists // 4)):
+    for kind, rows, fit, n in (("cold", new_lists, candidates, max_lists), ("warm", warm, candidates, max_lists),
+                               ("catalogue", new_lists, catalogue, max_lists // 4)):
         fitted = {"all": fit(rows, _sample_lists(rows, suites, n, rng), DEFAULT_BLEND[kind]) or DEFAULT_BLEND[kind]}
         sized = rows.groupby("list_id")["model_id"].transform("size") >= 2
         families = bench.list_families(rows[sized])
@@ -323,7 +365,7 @@ def _train(bench, config, train, valid, cache_dir, embed_fn) -> Ranker:
     if best_state is not None:
         module.load_state_dict(best_state)
     ranker = Ranker(module, catalogue, {}, embed_fn, evidence=build_evidence(catalogue, train))
-    blend = fit_blend_weights(ranker, bench, cold, warm, config.max_blend_lists, rng)
+    blend = fit_blend_weights(ranker, bench, cold, warm, config.max_blend_lists, rng, train)
     meta = {
         "sizes": sizes.to_dict(), "module": module_kwargs, "config": asdict(config), "embedder": embedder.tag,
         "blend": blend, "taxonomy": bench.taxonomy,

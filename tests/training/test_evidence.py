@@ -55,6 +55,15 @@ def test_applicability_by_task_and_modality():
     assert ev.applicable(task=1, modality=1, min_models=2).tolist() == [True, True, True, True, False]
     assert ev.applicable(task=2, modality=2, min_models=2).tolist() == [False, True, True, False, True]
     assert ev.applicable(task=0, modality=0).all()  # nothing known about the query: nothing excluded
+
+
+def test_a_thinly_covered_task_does_not_narrow_the_catalogue():
+    lists, models, z = (np.array(col) for col in zip(*ROWS))
+    ev = Evidence(lists, models, z, list_dataset=np.arange(4), list_task=np.array([2, 1, 1, 1]),
+                  list_modality=np.array([1, 1, 1, 2]), model_family=np.array([1, 1, 2, 2, 2]), n_models=5,
+                  n_tasks=3, n_modalities=3)  # task 2 = list 0 only: models 0, 2 and 3
+    assert ev.applicable(task=2, modality=1, min_models=3).tolist() == [True, False, True, True, False]
+    assert ev.applicable(task=2, modality=1).tolist() == [True, True, True, True, False]  # < 100: the modality
     fam = ev.family_strength(modality=2, families=np.array([2, 0]))
     assert fam[0] < 0.5 and fam[1] == 0.0  # family 2 on modality 2: (0.8 - 0.9) shrunk; unknown family: 0
 

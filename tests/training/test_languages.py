@@ -35,35 +35,47 @@ def test_language_subsets_get_distinct_texts():
     assert dataset_text("imdb", {"description": "Movie reviews."}) == "Movie reviews."
 
 
-def _two_language_benchmark():
+def _language_benchmark():
+    """English and Dutch ASR specialists (records in one language each) and two multilingual models with records in
+    English, German, French and Spanish but not Dutch."""
     import pandas as pd
 
     from training.data import Benchmark
 
-    models = [{"model_id": f"org/{lang}-asr-{i}", "family": f"{lang}asr", "params": 1e8 * (i + 1)}
-              for lang in ("en", "nl") for i in range(4)]
+    speaks = {f"org/{lang}-asr-{i}": {lang} for lang in ("en", "nl") for i in range(4)}
+    speaks |= {f"org/poly-asr-{i}": {"en", "de", "fr", "es"} for i in range(2)}
+    models = [{"model_id": m, "family": m.split("/")[1][:-2], "params": 1e8 * (i + 1)}
+              for i, m in enumerate(speaks)]
     datasets = [{"dataset_id": f"voices/{lang}{split}", "base_dataset_id": "voices", "description": "read speech",
                  "task": "speech-recognition", "modality": "audio"}
-                for lang in ("en", "nl") for split in ("", "@test")]
+                for lang in ("en", "nl", "de", "fr", "es") for split in ("", "@test")]
     evals = [{"model_id": m["model_id"], "dataset_id": d["dataset_id"], "metric_id": "wer",
               "list_id": f"{d['dataset_id']}|wer", "value": 10.0 - i, "higher_is_better": False,
               "signed_value": i - 10.0, "z_score": 0.0}
-             for d in datasets for i, m in enumerate(models) if m["model_id"].split("/")[1][:2] == d["dataset_id"][7:9]]
+             for d in datasets for i, m in enumerate(models) if d["dataset_id"][7:9] in speaks[m["model_id"]]]
     metrics = pd.DataFrame({"metric_id": ["wer"], "higher_is_better": [False]})
     return Benchmark.from_frames(pd.DataFrame(evals), pd.DataFrame(models), pd.DataFrame(datasets), metrics)
 
 
-def test_ranker_prefers_models_with_records_in_the_query_language():
+def test_ranker_prefers_models_with_records_in_the_query_language(monkeypatch):
+    import training.ranker
     from tests.training.toy_bench import fake_embed
+    from training.ranker import Filters
     from training.trainer import TrainConfig, train_ranker
 
-    ranker = train_ranker(_two_language_benchmark(), TrainConfig(epochs=2, dim=8), embed_fn=fake_embed)
+    ranker = train_ranker(_language_benchmark(), TrainConfig(epochs=2, dim=8), embed_fn=fake_embed)
     english = ranker.list_context(None, {"dataset_id": "my-calls", "description": "English phone calls"})
     dutch = ranker.list_context("voices/nl|wer", None)
-    assert sorted(ranker._language_index) == ["Dutch", "English"]
-    for context, speaks in ((english, "en"), (dutch, "nl")):
+    assert sorted(ranker._language_index) == ["Dutch", "English", "French", "German", "Spanish"]
+    expected = {"english": {"en": 1.0, "nl": -1.0, "poly": 1.0},  # a specialist of another language: -1
+                "dutch": {"en": -1.0, "nl": 1.0, "poly": 0.0}}  # multilingual, but not in Dutch: no penalty
+    for name, context in (("english", english), ("dutch", dutch)):
         match = ranker.features(context)["language"]
-        assert all(match[i] == (1.0 if m.split("/")[1][:2] == speaks else -1.0)
-                   for i, m in enumerate(ranker.model_ids))
+        assert {m: match[i] for i, m in enumerate(ranker.model_ids)} == \
+            {m: expected[name][m.split("/")[1].split("-")[0]] for m in ranker.model_ids}
     unnamed = ranker.list_context(None, {"dataset_id": "my-calls", "description": "phone calls"})
     assert not ranker.features(unnamed)["language"].any()
+    assert ranker.allowed(dutch, Filters()).all()  # dropping the English specialists would leave fewer than 10
+    monkeypatch.setattr(training.ranker, "MIN_LANGUAGE_MODELS", 6)
+    allowed = dict(zip(ranker.model_ids, ranker.allowed(dutch, Filters())))
+    assert [m for m, ok in allowed.items() if not ok] == [f"org/en-asr-{i}" for i in range(4)]

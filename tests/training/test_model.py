@@ -5,6 +5,7 @@ import torch
 from scipy.stats import spearmanr
 
 from tests.training.toy_bench import HELD_MODELS, TEST_DATASETS, fake_embed, toy_benchmark, trained_toy
+from training.data import Benchmark
 from training.features import hash_token, name_tokens, size_bucket
 from training.trainer import TrainConfig, train_ranker
 
@@ -77,3 +78,20 @@ def test_train_frame_with_nan_signed_values_is_ignored():
     ranker = train_ranker(bench, TrainConfig(epochs=1, dim=16), train=train, valid=pd.DataFrame(columns=train.columns),
                           embed_fn=fake_embed)
     assert np.isfinite(ranker.score_catalogue("class-set-0|accuracy")).all()
+
+
+def test_suites_out_views_lack_their_suite_only():
+    from training.trainer import _suites_out, build_evidence
+
+    bench, ranker = trained_toy()
+    bench = Benchmark.from_frames(bench.evals, bench.models.reset_index(),
+                                  bench.datasets.reset_index().assign(suite=lambda d: d["task"]), bench.metrics)
+    train = bench.evals[bench.evals["list_id"].isin(ranker._list_row)]
+    rows, views = _suites_out(ranker, bench, train, np.random.default_rng(0))
+    assert set(rows["list_id"]) == set(views) == set(train["list_id"])  # one family ("other"), both of its suites
+    base = build_evidence(ranker.catalogue, train).has_rows
+    for list_id, view in views.items():
+        same_suite = [ranker._list_row[x] for x in views if x.startswith(list_id[:5])]
+        other_suite = [ranker._list_row[x] for x in views if not x.startswith(list_id[:5])]
+        assert base[same_suite].any() and not view.evidence.has_rows[same_suite].any()
+        assert (view.evidence.has_rows[other_suite] == base[other_suite]).all()
