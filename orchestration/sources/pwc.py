@@ -7,10 +7,12 @@ top dataset as ``dataset_raw`` and its own name path as ``dataset_config``; ``ta
 downstream). Not read: ``data/eval_all_report.csv`` (the extractor's own precision/recall per task, not model
 results) and ``tasks/synonyms.csv`` (task-name aliases: a candidate dbt seed), ``tasks/examples/``.
 ``parse_evaluation_tables`` is public: the live connector reuses it for a downloaded evaluation-tables.json.
+Names were scraped from HTML: entities (``&amp;``) are decoded.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -42,11 +44,17 @@ def _walk(tasks: list, loc: str, inherited: list[str], out: list[Entry], dataset
         _walk(task.get("subtasks") or [], f"{tloc}.subtasks", categories, out, datasets)
 
 
+def _name(value: object) -> str | None:
+    """A model or dataset name as text, HTML entities decoded."""
+    name = text(value)
+    return html.unescape(name) if name else name
+
+
 def _walk_dataset(ds, loc, task, top, config, modality, out, datasets) -> None:
     if not isinstance(ds, dict):
         out.append(Entry(None, None, None, None, loc, task=task, problem="dataset is not a mapping", raw=ds))
         return
-    name = text(ds.get("dataset")) or text(ds.get("subdataset"))
+    name = _name(ds.get("dataset")) or _name(ds.get("subdataset"))
     dataset, config = (top, [*config, name]) if top else (name, config)
     rows = (ds.get("sota") or {}).get("rows") if isinstance(ds.get("sota"), dict) else None
     if dataset and not top:
@@ -62,7 +70,7 @@ def _walk_dataset(ds, loc, task, top, config, modality, out, datasets) -> None:
             out.append(Entry(None, dataset, None, None, rloc, task=task, problem="row without a metrics mapping",
                              raw=row))
             continue
-        model = text(row.get("model_name"))
+        model = _name(row.get("model_name"))
         paper = {"paper_title": text(row.get("paper_title")), "paper_url": text(row.get("paper_url")),
                  "paper_date": text(row.get("paper_date"))}
         for metric, value in metrics.items():

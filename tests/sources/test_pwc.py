@@ -45,6 +45,14 @@ def test_parse_evaluation_tables_walks_nested_tables():
     assert pwc.parse_evaluation_tables({"task": "x"}, "t.json", "v")[2][0]["reason"] == "document is not a list of tasks"
 
 
+def test_html_entities_in_names_are_decoded():
+    tables = [{"task": "Speech Recognition", "categories": ["Speech"], "subtasks": [], "datasets": [
+        {"dataset": "Switchboard &amp; CallHome", "sota": {"rows": [
+            {"model_name": "CNN &amp; 7 recurrent layers", "metrics": {"WER": "8.0"}}]}}]}]
+    (record,), _, _ = pwc.parse_evaluation_tables(tables, "t.json", "v")
+    assert (record["model_raw"], record["dataset_raw"]) == ("CNN & 7 recurrent layers", "Switchboard & CallHome")
+
+
 def test_full_read(snapshot_dir, snapshot_batch):
     batch = snapshot_batch(pwc)
     recs = batch.records
