@@ -220,15 +220,18 @@ def fit_blend_weights(ranker: Ranker, bench: Benchmark, cold: pd.DataFrame, warm
     """Blend weights for candidates of cold (unseen) and warm (trained) lists and for whole-catalogue rankings,
     each fitted on its own validation rows: once over all source families ("all", lists round-robin over suites),
     then for every family with at least MIN_FAMILY_LISTS validation lists, starting from the "all" weights. The
-    catalogue's rows are the cold ones plus, from the evidence rows ``train``, one suite per family taken out of
-    the evidence (:func:`_suites_out`), and so are the cold candidates'. A kind without validation lists keeps
-    the defaults."""
+    catalogue's rows are the cold ones plus, from the evidence rows ``train``, SUITES_OUT suites per family taken
+    out of the evidence (:func:`_suites_out`), and so are the cold candidates'. A kind without validation lists
+    keeps the defaults."""
     suites = bench.datasets["suite"] if "suite" in bench.datasets.columns else pd.Series(dtype=object)
     suite_rows, views = _suites_out(ranker, bench, train if train is not None else cold.iloc[:0], rng)
 
-    def candidates(rows, lists, start):
+    def candidates(rows, lists, start, views=None):
         feats, target, groups = _blend_rows(ranker, rows, lists, views)
         return fit_blend(feats, target, groups, start)[0] if len(target) else None
+
+    def new_candidates(rows, lists, start):  # warm lists share ids with training lists: no suite-out views there
+        return candidates(rows, lists, start, views)
 
     def catalogue(rows, lists, start):
         prepared = _catalogue_lists(ranker, rows, lists, views)
@@ -236,7 +239,7 @@ def fit_blend_weights(ranker: Ranker, bench: Benchmark, cold: pd.DataFrame, warm
 
     new_lists = pd.concat([cold, suite_rows])
     out = {}
-    for kind, rows, fit, n in (("cold", new_lists, candidates, max_lists), ("warm", warm, candidates, max_lists),
+    for kind, rows, fit, n in (("cold", new_lists, new_candidates, max_lists), ("warm", warm, candidates, max_lists),
                                ("catalogue", new_lists, catalogue, max_lists // 4)):
         fitted = {"all": fit(rows, _sample_lists(rows, suites, n, rng), DEFAULT_BLEND[kind]) or DEFAULT_BLEND[kind]}
         sized = rows.groupby("list_id")["model_id"].transform("size") >= 2
