@@ -14,7 +14,8 @@ exp((sim_l - sim_max) / temperature). How much evidence there is counts too: ``s
 weight on the neighbour lists), ``popularity`` = log(1 + its weight on the query's task, or on its modality for a
 task without records), ``breadth`` = log(1 + its weight on all lists: what a suite nobody trained on is evaluated
 with). ``size`` (log parameters, standardised) is the ranker's, the one prior for a model with no records at all,
-and so is ``language`` (+1 / -1 when the model's records are / are not in a language the list names).
+and so is ``language`` (+1 when the model has records in a language the list names, -1 when it is a specialist
+of other languages).
 Applicability (which models a catalogue ranking may propose) is evidence as well: a model applies to a modality or
 task when it has training records there.
 """

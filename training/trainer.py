@@ -185,7 +185,7 @@ def _suites_out(ranker: Ranker, bench: Benchmark, train: pd.DataFrame, rng) -> t
     suites = train["dataset_id"].map(bench.datasets["suite"]).fillna("")
     families = train["list_id"].map(bench.list_families(train))
     parts, views = [], {}
-    for _, names in suites[suites != ""].groupby(families).unique().items():
+    for names in suites[suites != ""].groupby(families).unique().values:
         for suite in rng.permutation(names)[:SUITES_OUT]:
             out = (suites == suite).to_numpy()
             if out.all():
@@ -215,39 +215,39 @@ def _catalogue_lists(ranker: Ranker, rows: pd.DataFrame, lists: np.ndarray, view
 MIN_FAMILY_LISTS = {"cold": 40, "warm": 40, "catalogue": 20}  # validation lists a source family needs for a blend
 
 
-def fit_blend_weights(ranker: Ranker, bench: Benchmark, cold: pd.DataFrame, warm: pd.DataFrame, max_lists: int,
-                      rng, train: pd.DataFrame | None = None) -> dict:
+def fit_blend_weights(ranker: Ranker, bench: Benchmark, train: pd.DataFrame, cold: pd.DataFrame,
+                      warm: pd.DataFrame, max_lists: int, rng) -> dict:
     """Blend weights for candidates of cold (unseen) and warm (trained) lists and for whole-catalogue rankings,
     each fitted on its own validation rows: once over all source families ("all", lists round-robin over suites),
     then for every family with at least MIN_FAMILY_LISTS validation lists, starting from the "all" weights. The
-    catalogue's rows are the cold ones plus, from the evidence rows ``train``, SUITES_OUT suites per family taken
-    out of the evidence (:func:`_suites_out`), and so are the cold candidates'. A kind without validation lists
-    keeps the defaults."""
+    cold and catalogue rows are the cold ones plus, from the evidence rows ``train``, SUITES_OUT suites per family
+    taken out of the evidence (:func:`_suites_out`); warm lists share their ids with training lists, so they are
+    seen without those views. A kind without validation lists keeps the defaults."""
     suites = bench.datasets["suite"] if "suite" in bench.datasets.columns else pd.Series(dtype=object)
-    suite_rows, views = _suites_out(ranker, bench, train if train is not None else cold.iloc[:0], rng)
+    suite_rows, views = _suites_out(ranker, bench, train, rng)
 
-    def candidates(rows, lists, start, views=None):
+    def candidates(rows, lists, start, views):
         feats, target, groups = _blend_rows(ranker, rows, lists, views)
         return fit_blend(feats, target, groups, start)[0] if len(target) else None
 
-    def new_candidates(rows, lists, start):  # warm lists share ids with training lists: no suite-out views there
-        return candidates(rows, lists, start, views)
-
-    def catalogue(rows, lists, start):
+    def catalogue(rows, lists, start, views):
         prepared = _catalogue_lists(ranker, rows, lists, views)
         return fit_catalogue_blend(prepared, start)[0] if prepared else None
 
     new_lists = pd.concat([cold, suite_rows])
     out = {}
-    for kind, rows, fit, n in (("cold", new_lists, new_candidates, max_lists), ("warm", warm, candidates, max_lists),
-                               ("catalogue", new_lists, catalogue, max_lists // 4)):
-        fitted = {"all": fit(rows, _sample_lists(rows, suites, n, rng), DEFAULT_BLEND[kind]) or DEFAULT_BLEND[kind]}
+    for kind, rows, fit, n, seen_by in (("cold", new_lists, candidates, max_lists, views),
+                                        ("warm", warm, candidates, max_lists, None),
+                                        ("catalogue", new_lists, catalogue, max_lists // 4, views)):
+        fitted = {"all": fit(rows, _sample_lists(rows, suites, n, rng), DEFAULT_BLEND[kind], seen_by)
+                  or DEFAULT_BLEND[kind]}
         sized = rows.groupby("list_id")["model_id"].transform("size") >= 2
         families = bench.list_families(rows[sized])
         for family, ids in families.groupby(families).groups.items():
             if len(ids) >= MIN_FAMILY_LISTS[kind]:
                 part = rows[rows["list_id"].isin(ids)]
-                fitted[family] = fit(part, _sample_lists(part, suites, n // 2, rng), fitted["all"]) or fitted["all"]
+                fitted[family] = fit(part, _sample_lists(part, suites, n // 2, rng), fitted["all"], seen_by) \
+                    or fitted["all"]
         log.info("blend %s: %s", kind, fitted)
         out[kind] = fitted
     return out
@@ -368,7 +368,7 @@ def _train(bench, config, train, valid, cache_dir, embed_fn) -> Ranker:
     if best_state is not None:
         module.load_state_dict(best_state)
     ranker = Ranker(module, catalogue, {}, embed_fn, evidence=build_evidence(catalogue, train))
-    blend = fit_blend_weights(ranker, bench, cold, warm, config.max_blend_lists, rng, train)
+    blend = fit_blend_weights(ranker, bench, train, cold, warm, config.max_blend_lists, rng)
     meta = {
         "sizes": sizes.to_dict(), "module": module_kwargs, "config": asdict(config), "embedder": embedder.tag,
         "blend": blend, "taxonomy": bench.taxonomy,
