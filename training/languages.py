@@ -64,3 +64,19 @@ def languages_in_text(text: str | None) -> list[str]:
     _, _, _, _, by_name = _tables()
     words = re.findall(r"[a-z]+", (text or "").lower())
     return list(dict.fromkeys(by_name[w] for w in words if w in by_name))
+
+
+# ISO 639-1 codes that a model name's token may be taken for ('whisper-small-hi', 'opus-mt-en-de'): widely used
+# languages whose code is not also an English word or a common abbreviation in model names ('it', 'no', 'ml', 'ms',
+# 'et' of 'et al.', 'te' of textual entailment); never in timm names, whose tags ('sw_in12k', 'am_in1k') are codes of
+# training recipes
+NAME_CODES = frozenset("""en de fr es pt ru zh ja ko ar fa tr pl nl sv fi da cs sk hu ro bg el he th vi bn ta ur
+hi mr gu kn pa sw lv lt sl hr sr ca eu gl cy uk kk uz az ka hy sq mk af zu xh yo nb""".split())
+
+
+def languages_in_name(model_id: str) -> list[str]:
+    """Languages a model's name (after its organisation) spells out, by English name or by a NAME_CODES code
+    standing as a token of its own: 'whisper-small-hindi', 'wav2vec2-bn-300m' -> Hindi, Bangla."""
+    org, _, name = model_id.lower().rpartition("/")
+    coded = [] if org == "timm" else [language_name(t) for t in re.split(r"[-_.\s]+", name) if t in NAME_CODES]
+    return list(dict.fromkeys([*languages_in_text(name.replace("_", " ")), *filter(None, coded)]))

@@ -23,7 +23,7 @@ from training.evidence import FEATURES, Evidence, blend
 from training.features import (Catalogue, EmbedFn, TextEmbedder, dataset_text, embedder_tag, family_of,
                                log_params, lookup, minilm_embed, model_text, padded_token_matrix,
                                size_bucket, text_or_none)
-from training.languages import languages_in_text
+from training.languages import languages_in_name, languages_in_text
 from training.model import Sizes, TwoTowerRanker
 
 FORMAT_VERSION = 3
@@ -31,6 +31,8 @@ BACKOFF = ("knn", "task", "modality", "global")  # evidence features an uneviden
 MAX_EMBEDDED_UNSEEN = 2000
 MIN_LANGUAGE_MODELS = 10  # a catalogue ranking drops other-language specialists while this many models remain
 SPECIALIST_LANGUAGES = 3  # a model whose records name at most this many languages is a specialist of those
+PAPER_ONLY_NAMESPACE = "pwc/"  # a method named in a paper's results table: no released weights, API or config
+MIN_OBTAINABLE_MODELS = 10  # a catalogue ranking drops paper-only methods while this many other models remain
 DEFAULT_BLEND = {"cold": {"knn": 1.0, "task": 0.5, "latent": 0.25}, "warm": {"knn": 1.0, "latent": 1.0},
                  "catalogue": {"knn": 1.0, "task": 0.5, "support": 0.25, "popularity": 0.25}}  # per kind; fitted
 # blends are {kind: {"all": weights, <source family>: weights, ...}}
@@ -79,6 +81,7 @@ class Ranker:
         self._embedder: TextEmbedder | None = None
         self.model_ids: list[str] = catalogue.models["model_id"].tolist()
         self._model_row = {m: i for i, m in enumerate(self.model_ids)}
+        self._paper_only = np.char.startswith(np.array(self.model_ids, dtype=str), PAPER_ONLY_NAMESPACE)
         self._list_row = {x: i for i, x in enumerate(catalogue.lists["list_id"])}
         self._dataset_row = {d: i for i, d in enumerate(catalogue.datasets["dataset_id"])}
         self._index = {name: {v: i for i, v in enumerate(values)} for name, values in catalogue.vocabs.items()}
@@ -324,18 +327,24 @@ class Ranker:
         return fitted.get(context.family) or fitted.get("all") or DEFAULT_BLEND[kind]
 
     def _init_languages(self) -> None:
-        """Language vocabulary of the catalogue's datasets (dim_datasets ids' subsets), each dataset's languages,
-        and per model the languages of its training records and whether any of its records has a language."""
+        """Language vocabulary (the catalogue datasets' languages, from dim_datasets ids' subsets, and the ones model
+        names spell out), each dataset's languages, and per model the languages of its training records and the
+        ones its name spells out ('wav2vec2-large-xlsr-53-turkish')."""
         column = self.catalogue.datasets["languages"] if "languages" in self.catalogue.datasets.columns else \
             pd.Series("", index=self.catalogue.datasets.index)
         names = [tuple(v for v in str(x or "").split("|") if v) for x in column]
-        self._language_index = {n: i for i, n in enumerate(sorted({n for ns in names for n in ns}))}
+        in_names = [languages_in_name(m) for m in self.model_ids]
+        vocab = {n for ns in names for n in ns} | {n for ns in in_names for n in ns}
+        self._language_index = {n: i for i, n in enumerate(sorted(vocab))}
         self._dataset_languages = [tuple(self._language_index[n] for n in ns) for ns in names]
         n_models, n_datasets = len(self.model_ids), len(names)
         self._model_languages = np.zeros((n_models, max(1, len(self._language_index))), bool)
-        if self.evidence is not None and self._language_index:
+        self._model_named = np.zeros_like(self._model_languages)
+        for row, ns in enumerate(in_names):
+            self._model_named[row, [self._language_index[n] for n in ns]] = True
+        pairs = [(d, lang) for d, langs in enumerate(self._dataset_languages) for lang in langs]
+        if self.evidence is not None and pairs:
             ev = self.evidence
-            pairs = [(d, lang) for d, langs in enumerate(self._dataset_languages) for lang in langs]
             d_rows, d_cols = zip(*pairs)
             spoken = sparse.csr_matrix((np.ones(len(pairs)), (d_rows, d_cols)),
                                        shape=(n_datasets, self._model_languages.shape[1]))
@@ -346,14 +355,18 @@ class Ranker:
         self._model_specialist = (counts > 0) & (counts <= SPECIALIST_LANGUAGES)
 
     def _language_match(self, context: ListContext) -> np.ndarray:
-        """+1 for a model with training records in one of the list's languages, -1 for a specialist of other
-        languages (records in at most SPECIALIST_LANGUAGES languages, none of the list's: a Slovenian ASR fine-tune
-        for English calls), 0 otherwise (the list names no language; a multilingual model without records in the
-        list's language; a model whose records name none)."""
+        """+1 for a model with training records in one of the list's languages or whose name spells one of them,
+        -1 for a specialist of other languages (its name spells only other languages, or its records are in at most
+        SPECIALIST_LANGUAGES languages, none of the list's: a Slovenian ASR fine-tune for English calls), 0
+        otherwise (the list names no language; a multilingual model without records in the list's language; a
+        model whose records name none)."""
         if not context.languages:
             return np.zeros(len(self.model_ids))
-        match = self._model_languages[:, list(context.languages)].any(1)
-        return np.where(match, 1.0, np.where(self._model_specialist, -1.0, 0.0))
+        langs = list(context.languages)
+        named, named_match = self._model_named.any(1), self._model_named[:, langs].any(1)
+        match = named_match | (self._model_languages[:, langs].any(1) & ~named)
+        other = (named & ~named_match) | (self._model_specialist & ~match)
+        return np.where(match, 1.0, np.where(other, -1.0, 0.0))
 
     def _standard_size(self, log_params: np.ndarray) -> np.ndarray:
         """log10(parameters) standardised over the catalogue; 0 (an average size) where unknown."""
@@ -404,7 +417,8 @@ class Ranker:
 
     def allowed(self, context: ListContext, filters: Filters) -> np.ndarray:
         """Applicability (records on the list's task and modality; when the list names languages, no specialist of
-        other languages while MIN_LANGUAGE_MODELS remain) and the query's filters, per catalogue model."""
+        other languages while MIN_LANGUAGE_MODELS remain; no paper-only method while MIN_OBTAINABLE_MODELS others
+        remain: a user cannot download 'pwc/tc-dnn-blstm-dnn') and the query's filters, per catalogue model."""
         ok = np.ones(len(self.model_ids), bool)
         if self.evidence is not None:
             task, modality = context.task, context.modality
@@ -416,6 +430,8 @@ class Ranker:
             other_language = self._language_match(context) < 0
             if (ok & ~other_language).sum() >= MIN_LANGUAGE_MODELS:
                 ok &= ~other_language
+            if (ok & ~self._paper_only).sum() >= MIN_OBTAINABLE_MODELS:
+                ok &= ~self._paper_only
         models = self.catalogue.models
         if filters.max_params is not None and "params" in models.columns:
             params = models["params"].to_numpy(dtype=float)

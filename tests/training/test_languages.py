@@ -3,7 +3,7 @@
 import pytest
 
 from training.features import dataset_text
-from training.languages import language_name, languages_of
+from training.languages import language_name, languages_in_name, languages_of
 
 
 @pytest.mark.parametrize("dataset_id, base, expected", [
@@ -36,14 +36,16 @@ def test_language_subsets_get_distinct_texts():
 
 
 def _language_benchmark():
-    """English and Dutch ASR specialists (records in one language each) and two multilingual models with records in
-    English, German, French and Spanish but not Dutch."""
+    """English and Dutch ASR specialists (records in one language each), two multilingual models with records in
+    English, German, French and Spanish but not Dutch, a Hindi fine-tune by its name and a paper-only method (PwC),
+    both with English records."""
     import pandas as pd
 
     from training.data import Benchmark
 
     speaks = {f"org/{lang}-asr-{i}": {lang} for lang in ("en", "nl") for i in range(4)}
     speaks |= {f"org/poly-asr-{i}": {"en", "de", "fr", "es"} for i in range(2)}
+    speaks |= {"org/whisper-small-hindi": {"en"}, "pwc/dnn-hmm": {"en"}}
     models = [{"model_id": m, "family": m.split("/")[1][:-2], "params": 1e8 * (i + 1)}
               for i, m in enumerate(speaks)]
     datasets = [{"dataset_id": f"voices/{lang}{split}", "base_dataset_id": "voices", "description": "read speech",
@@ -66,16 +68,36 @@ def test_ranker_prefers_models_with_records_in_the_query_language(monkeypatch):
     ranker = train_ranker(_language_benchmark(), TrainConfig(epochs=2, dim=8), embed_fn=fake_embed)
     english = ranker.list_context(None, {"dataset_id": "my-calls", "description": "English phone calls"})
     dutch = ranker.list_context("voices/nl|wer", None)
-    assert sorted(ranker._language_index) == ["Dutch", "English", "French", "German", "Spanish"]
-    expected = {"english": {"en": 1.0, "nl": -1.0, "poly": 1.0},  # a specialist of another language: -1
-                "dutch": {"en": -1.0, "nl": 1.0, "poly": 0.0}}  # multilingual, but not in Dutch: no penalty
+    assert sorted(ranker._language_index) == ["Dutch", "English", "French", "German", "Hindi", "Spanish"]
+    kind = {"en": "en", "nl": "nl", "poly": "poly", "whisper": "hindi", "dnn": "paper"}
+    expected = {"english": {"en": 1.0, "nl": -1.0, "poly": 1.0, "hindi": -1.0, "paper": 1.0},  # the name decides
+                "dutch": {"en": -1.0, "nl": 1.0, "poly": 0.0, "hindi": -1.0, "paper": -1.0}}  # poly: no penalty
     for name, context in (("english", english), ("dutch", dutch)):
         match = ranker.features(context)["language"]
         assert {m: match[i] for i, m in enumerate(ranker.model_ids)} == \
-            {m: expected[name][m.split("/")[1].split("-")[0]] for m in ranker.model_ids}
+            {m: expected[name][kind[m.split("/")[1].split("-")[0]]] for m in ranker.model_ids}
     unnamed = ranker.list_context(None, {"dataset_id": "my-calls", "description": "phone calls"})
     assert not ranker.features(unnamed)["language"].any()
-    assert ranker.allowed(dutch, Filters()).all()  # dropping the English specialists would leave fewer than 10
+    # 12 models: without the 6 of other languages fewer than 10 remain, so only the paper-only method goes
+    assert [m for m, ok in zip(ranker.model_ids, ranker.allowed(dutch, Filters())) if not ok] == ["pwc/dnn-hmm"]
     monkeypatch.setattr(training.ranker, "MIN_LANGUAGE_MODELS", 6)
     allowed = dict(zip(ranker.model_ids, ranker.allowed(dutch, Filters())))
-    assert [m for m, ok in allowed.items() if not ok] == [f"org/en-asr-{i}" for i in range(4)]
+    assert [m for m, ok in allowed.items() if not ok] == \
+        [*(f"org/en-asr-{i}" for i in range(4)), "org/whisper-small-hindi", "pwc/dnn-hmm"]
+    monkeypatch.setattr(training.ranker, "MIN_OBTAINABLE_MODELS", 12)  # too few others: the paper-only one stays
+    assert dict(zip(ranker.model_ids, ranker.allowed(english, Filters())))["pwc/dnn-hmm"]
+
+
+@pytest.mark.parametrize("model_id, expected", [
+    ("x/whisper-small-hindi", ["Hindi"]),
+    ("x/wav2vec2-large-xlsr-53-bn", ["Bangla"]),
+    ("helsinki-nlp/opus-mt-en-de", ["English", "German"]),
+    ("x/wav2vec2_large_turkish", ["Turkish"]),
+    ("nbailab/nb-wav2vec2-1b-bokmaal", ["Norwegian Bokmål"]),
+    ("pwc/tan-et-al.", []),  # 'et al.', not Estonian
+    ("timm/resnet50.am_in1k", []),  # a timm recipe tag, not Amharic
+    ("x/bert-base-uncased", []),
+    ("x/it5-small", []),
+])
+def test_languages_in_model_names(model_id, expected):
+    assert languages_in_name(model_id) == expected
