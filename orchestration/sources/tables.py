@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import codecs
 import csv
+import gzip
 import io
 import json
+import re
+import zlib
 from collections import Counter
 from pathlib import Path
 
@@ -17,6 +20,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
+import yaml
 
 from orchestration.sources.records import SourceBatch, excerpt, now_iso, record_id
 from orchestration.sources.values import parse_value
@@ -35,16 +39,89 @@ def number(raw: object) -> float | None:
 # ---- readers ---------------------------------------------------------------------------------------------------
 
 
-def read_json(path: Path, source_file: str, loads=json.loads) -> tuple[object, list[dict]]:
-    """(parsed document, []) or (None, [quarantine row]) for a file that cannot be read or is not JSON."""
+def read_bytes(path: Path, source_file: str) -> tuple[bytes | None, list[dict]]:
+    """(the file's bytes, gunzipped when they start with the gzip magic, []) or (None, [quarantine row]) for a
+    missing, unreadable, truncated or corrupt file."""
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        return None, [bad_row(source_file, "file", f"unreadable file: {exc}")]
+        reason = "file not found" if isinstance(exc, FileNotFoundError) else "unreadable file"
+        return None, [bad_row(source_file, "file", f"{reason}: {exc}")]
+    if data[:2] == b"\x1f\x8b":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as exc:
+            return None, [bad_row(source_file, "file", f"truncated or corrupt gzip: {exc}")]
+    if not data.strip():
+        return None, [bad_row(source_file, "file", "empty file")]
+    return data, []
+
+
+def read_text(path: Path, source_file: str) -> tuple[str | None, list[dict]]:
+    """``read_bytes`` decoded as UTF-8 (a BOM dropped); undecodable bytes make the file a quarantine row."""
+    data, bad = read_bytes(path, source_file)
+    if data is None:
+        return None, bad
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff"), []
+    except UnicodeDecodeError as exc:
+        return None, [bad_row(source_file, "file", f"unreadable file: not UTF-8 ({exc})", data[:300].decode("latin-1"))]
+
+
+def read_json(path: Path, source_file: str, loads=json.loads) -> tuple[object, list[dict]]:
+    """(parsed document, []) or (None, [quarantine row]) for a file that cannot be read or is not JSON (a gzipped
+    file is read through ``read_bytes``)."""
+    data, bad = read_bytes(path, source_file)
+    if data is None:
+        return None, bad
     try:
         return loads(data), []
     except ValueError as exc:  # json.JSONDecodeError, orjson.JSONDecodeError and UnicodeDecodeError
         return None, [bad_row(source_file, "file", f"not valid JSON: {exc}", data[:300].decode("utf-8", "replace"))]
+
+
+def read_yaml(path: Path, source_file: str) -> tuple[object, list[dict]]:
+    """(parsed document via ``yaml.safe_load``, []) or (None, [quarantine row]) for an unreadable or malformed
+    file."""
+    text, bad = read_text(path, source_file)
+    if text is None:
+        return None, bad
+    try:
+        return yaml.safe_load(text), []
+    except yaml.YAMLError as exc:
+        return None, [bad_row(source_file, "file", f"malformed YAML: {exc}", text[:300])]
+
+
+_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+
+
+def _cells(line: str) -> list[str]:
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+
+
+def markdown_tables(text: str, source_file: str) -> tuple[list[tuple[int, list[str], list[tuple[int, dict]]]],
+                                                            list[dict]]:
+    """Every pipe table in a markdown text: ``[(header line, header, [(line, row dict), ...]), ...]`` plus
+    quarantine rows for table rows with the wrong number of cells. Cells are stripped of blanks and tabs."""
+    lines = text.splitlines()
+    tables, bad = [], []
+    i = 0
+    while i + 1 < len(lines):
+        if "|" in lines[i] and _RULE.match(lines[i + 1]):
+            header, start, rows = _cells(lines[i]), i + 1, []
+            i += 2
+            while i < len(lines) and "|" in lines[i] and lines[i].strip():
+                cells = _cells(lines[i])
+                if len(cells) != len(header):
+                    bad.append(bad_row(source_file, f"line {i + 1}", f"table row has {len(cells)} cells, header has "
+                                       f"{len(header)} (malformed row)", lines[i]))
+                else:
+                    rows.append((i + 1, dict(zip(header, cells))))
+                i += 1
+            tables.append((start, header, rows))
+        else:
+            i += 1
+    return tables, bad
 
 
 def read_csv_rows(path: Path, source_file: str) -> tuple[list[str], list[tuple[int, dict]], list[dict]]:
