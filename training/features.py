@@ -31,9 +31,12 @@ N_SIZE_BUCKETS = len(SIZE_EDGES) + 2
 EmbedFn = Callable[[list[str]], np.ndarray]
 # Namespaces the benchmark mints for models that have no Hugging Face repository (PwC method names, OpenMMLab
 # configs, leaderboard display names); every other "org/name" id is a Hub id.
-NON_HF_NAMESPACES = frozenset({"pwc", "mmpretrain", "mmpose", "mmaction2", "mmdetection3d", "mmocr", "openmmlab",
-                               "alpaca-eval", "gift-eval", "automl", "openclip", "eee", "open-llm", "mteb", "hf",
-                               "baseline"})
+NON_HF_NAMESPACES = frozenset({
+    "pwc", "openmmlab", "mmpretrain", "mmpose", "mmaction2", "mmdetection3d", "mmocr", "mmagic", "mmdetection",
+    "mmsegmentation", "mmfewshot", "mmyolo", "mmtracking", "mmrotate", "alpaca-eval", "gift-eval", "automl",
+    "openclip", "eee", "open-llm", "mteb", "hf", "baseline", "lmarena", "lmsys", "livebench", "evalplus",
+    "robustbench", "gluoncv", "epoch",
+})
 
 _COARSE = re.compile(r"[/_\-.:\s]+")
 _FINE = re.compile(r"[a-z]+|[0-9]+")

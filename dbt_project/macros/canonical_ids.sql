@@ -28,7 +28,11 @@
     end
 {%- endmacro %}
 
-{# A side table (models, datasets, quarantine) of every source in the landing zone. #}
-{% macro landing_side_table(table) -%}
-    read_parquet('{{ env_var("MODELLENS_HOME") }}/landing/*/{{ table }}.parquet', union_by_name = true)
+{# One table (records, models, datasets, quarantine, source) of every source in the landing zone: each source's
+   folder, never a '.tmp' or '.old' folder that an interrupted landing left beside it. #}
+{% macro landing_table(table) -%}
+    (select * exclude (filename)
+     from read_parquet('{{ env_var("MODELLENS_HOME") }}/landing/*/{{ table }}.parquet', union_by_name = true,
+                       filename = true)
+     where not regexp_matches(filename, '\.(tmp|old)/{{ table }}\.parquet$'))
 {%- endmacro %}

@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.settings import DBT_PROJECT_DIR, home, landing_dir, warehouse_path
+from orchestration.sources.landing import atomic_write
 
 
 def _state_file(name: str) -> Path:
@@ -24,9 +25,7 @@ def read_state(name: str) -> str | None:
 def write_state(name: str, fingerprint: str) -> None:
     path = _state_file(name)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"fingerprint": fingerprint}))
-    tmp.replace(path)
+    atomic_write(path, lambda tmp: tmp.write_text(json.dumps({"fingerprint": fingerprint})))
 
 
 def transform_fingerprint() -> str:

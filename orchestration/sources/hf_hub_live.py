@@ -35,6 +35,7 @@ from huggingface_hub.errors import HfHubHTTPError
 from huggingface_hub.utils import _http as hf_http
 
 from orchestration.sources.hf_model_cards import parse_card
+from orchestration.sources.landing import atomic_write
 from orchestration.sources.model_index import dataset_rows
 from orchestration.sources.records import SourceBatch, now_iso
 from orchestration.sources.tables import IdMinter, bad_row
@@ -138,9 +139,7 @@ def load_state(state_path: Path) -> dict:
 
 def _save_state(state_path: Path, state: dict) -> None:
     state_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = state_path.with_name(state_path.name + ".tmp")
-    tmp.write_text(json.dumps(state, indent=2))
-    tmp.replace(state_path)
+    atomic_write(state_path, lambda tmp: tmp.write_text(json.dumps(state, indent=2)))
 
 
 def _next_state(state: dict, top: datetime | None, low: datetime | None, complete: bool) -> dict:

@@ -1,4 +1,5 @@
-"""The landing zone: one folder of parquet files per source, written atomically, skipped when unchanged."""
+"""The landing zone: one folder of parquet files per source (its records, side tables, quarantine, and its
+declaration as one row, ``source.parquet``), written atomically, skipped when unchanged."""
 
 from __future__ import annotations
 
@@ -6,12 +7,14 @@ import hashlib
 import json
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
 import pandas as pd
 
+from orchestration.sources import registry
 from orchestration.sources.records import SourceBatch
 
 TABLES = ("records", "models", "datasets", "quarantine")
@@ -33,6 +36,19 @@ class LandingResult:
     @property
     def reconciles(self) -> bool:
         return self.counts["read"] == self.counts["loaded"] + self.counts["quarantined"]
+
+
+def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
+    """``write(tmp)`` beside ``path``, then rename it over ``path``: readers see the old file or the new one."""
+    tmp = path.with_name(path.name + ".tmp")
+    write(tmp)
+    tmp.replace(path)
+
+
+def write_source_row(folder: Path, source: str) -> None:
+    """The source's declaration (registry.Source.row) as the folder's one-row ``source.parquet``."""
+    row = pd.DataFrame([registry.BY_NAME[source].row()])
+    atomic_write(folder / "source.parquet", lambda tmp: row.to_parquet(tmp, index=False))
 
 
 def fingerprint(connector: ModuleType, snapshot_dir: Path) -> str:
@@ -67,6 +83,7 @@ def write_batch(batch: SourceBatch, folder: Path, fp: str) -> dict:
     staging.mkdir(parents=True)
     for table in TABLES:
         getattr(batch, table).to_parquet(staging / f"{table}.parquet", index=False)
+    write_source_row(staging, batch.source)
     (staging / "manifest.json").write_text(json.dumps({"fingerprint": fp, "counts": counts}, indent=2))
     old = folder.with_name(folder.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
@@ -95,4 +112,6 @@ def land_empty_if_missing(source: str, landing_root: Path) -> LandingResult:
     if manifest is None:
         write_batch(SourceBatch.build(source, []), folder, "empty")
         manifest = read_manifest(folder)
+    elif not (folder / "source.parquet").exists():  # landed before sources declared themselves in the landing
+        write_source_row(folder, source)
     return LandingResult(source, True, manifest["fingerprint"], manifest["counts"])

@@ -7,7 +7,11 @@ Two flavours of one format:
   huggingface_hub's own parser first (``model_index_to_eval_results``); when it rejects one (a missing
   required key, a wrong type), a lenient walk of that result takes over, so one odd field costs one metric.
 - OpenMMLab / timm files: ``{Import: [yml, ...], Collections: [...], Models: [{Name, In Collection, Metadata,
-  Results: [{Task, Dataset, Metrics: {name: value}}]}]}``.
+  Results: [{Task, Dataset, Metrics: {name: value}}]}]}``, or a bare list of models. ``Results`` may be one
+  mapping. A packed value is unpacked when its parts are named: a mapping whose keys are the ``/``-separated
+  parts of its header (``PSNR/SSIM (RGB): {PSNR, SSIM}``; text before an HTML break in the header names the
+  dataset), or a ``a/b/c`` string under a header with as many parts or under an AP name (``mAP`` ->
+  mAP, AP50, AP75, AP50 being the largest); anything else packed is a problem entry.
 
 Both (and the PwC and timm CSV connectors) flatten into ``Entry`` objects, one per metric value; ``entry_rows``
 turns them into record / quarantine rows with stable, batch-unique ids (``tables.Collector``).
@@ -215,6 +219,7 @@ def load_index(index_file: Path, root: Path) -> tuple[list[tuple[str, dict]], li
             reason = "file not found" if isinstance(err, FileNotFoundError) else "unreadable YAML file"
             quarantine.append(bad_row(parent, locator, f"{reason}: {rel}", str(err)))
             return
+        doc = {"Models": doc} if isinstance(doc, list) else doc  # a bare list of models (mmdetection objects365)
         if not isinstance(doc, dict):
             quarantine.append(bad_row(rel, "", "model-index file is not a mapping", doc))
             return
@@ -231,7 +236,8 @@ def _as_list(value: object) -> list:
 
 
 def pwc_entries(doc: dict) -> list[Entry]:
-    """One Entry per ``Models[].Results[].Metrics`` value (``Results`` may be a single mapping)."""
+    """One Entry per ``Models[].Results[].Metrics`` value (packed values give one per part); locators are
+    ``Models[i].Results[j].Metrics.<name>[.<part>]``. A result with an empty ``Metrics`` is one problem entry."""
     out = []
     for i, model in enumerate(_as_list(doc.get("Models"))):
         if not isinstance(model, dict):
@@ -241,15 +247,66 @@ def pwc_entries(doc: dict) -> list[Entry]:
         for j, result in enumerate(_as_list(model.get("Results"))):
             loc = f"Models[{i}].Results[{j}]"
             metrics = result.get("Metrics") if isinstance(result, dict) else None
-            if not isinstance(metrics, dict):
-                out.append(Entry(name, None, None, None, loc, problem="result without a Metrics mapping",
-                                 raw=result))
+            if not isinstance(metrics, dict) or not metrics:
+                problem = "result without metric values" if metrics == {} else "result without a Metrics mapping"
+                out.append(Entry(name, text(result.get("Dataset")) if isinstance(result, dict) else None, None,
+                                 None, f"{loc}.Metrics", problem=problem, raw=result))
                 continue
             for metric, value in metrics.items():
-                out.append(Entry(name, text(result.get("Dataset")), text(metric), value,
-                                 f"{loc}.Metrics.{metric}", task=text(result.get("Task")),
-                                 raw={"Name": name, "Metric": metric, "Value": value}))
+                base = Entry(name, text(result.get("Dataset")), text(metric), value, f"{loc}.Metrics.{metric}",
+                             task=text(result.get("Task")), raw={"Name": name, "Metric": metric, "Value": value})
+                out.extend(unpack(base))
     return out
+
+
+_TAG = re.compile(r"<[^>]*>")
+_PACKED = re.compile(r"^\s*[-+]?\d+(?:\.\d+)?(?:\s*/\s*[-+]?\d+(?:\.\d+)?)+\s*$")
+
+
+def packed_header(metric: str) -> tuple[str | None, str, list[str], str]:
+    """``(dataset, clean name, parts, qualifier)`` of a metric header, HTML tags dropped:
+    ``"RealBlur-J <br>PSNR/SSIM (Y)"`` -> ``("RealBlur-J", "PSNR/SSIM (Y)", ["PSNR", "SSIM"], "(Y)")``; text
+    before the first tag is a dataset only when it has no ``/`` and the rest has one."""
+    dataset, tag = None, _TAG.search(metric)
+    if tag:
+        before, after = metric[:tag.start()].strip(), metric[tag.end():]
+        if before and "/" not in before and "/" in after:
+            dataset, metric = before, after
+    clean = re.sub(r"\s*/\s*", "/", " ".join(_TAG.sub(" ", metric).split()))
+    core, qualifier = re.fullmatch(r"(.*?)\s*(\([^()]*\))?", clean).groups()
+    return dataset, clean, [p.strip() for p in core.split("/")], qualifier or ""
+
+
+def unpack(e: Entry) -> list[Entry]:
+    """``e`` itself, its HTML-free name, or one entry per named part of a packed value (see module doc)."""
+    if not e.metric:
+        return [e]
+    dataset, clean, parts, qualifier = packed_header(e.metric)
+    e.dataset, e.metric = dataset or e.dataset, clean
+
+    def part(metric: str | None, value: object, suffix: str, problem: str | None = None) -> Entry:
+        named = f"{metric} {qualifier}".strip() if metric and not problem else clean
+        return Entry(e.model, e.dataset, named, value, f"{e.locator}{suffix}", task=e.task, key=e.key,
+                     problem=problem, raw=e.raw)
+
+    if isinstance(e.value, dict) and e.value:
+        keys = [str(k).strip() for k in e.value]
+        problem = None if len(parts) > 1 and sorted(keys) == sorted(parts) else (
+            "packed value whose part names do not match its metric name")
+        return [part(k, v, f".{k}", problem) for k, v in zip(keys, e.value.values())]
+    if isinstance(e.value, str) and _PACKED.match(e.value):
+        values = [v.strip() for v in e.value.split("/")]
+        ap = re.fullmatch(r"(.*?)m?AP", parts[0])
+        if len(parts) == len(values):
+            names, problem = parts, None
+        elif len(parts) == 1 and len(values) == 3 and ap:
+            names = [parts[0], f"{ap.group(1)}AP50", f"{ap.group(1)}AP75"]
+            problem = None if float(values[1]) == max(map(float, values)) else (
+                "packed value does not fit AP/AP50/AP75 (AP50 is not the largest)")
+        else:
+            names, problem = [None] * len(values), "packed value without part names"
+        return [part(n, v, f"[{k}]", problem) for k, (n, v) in enumerate(zip(names, values))]
+    return [e]
 
 
 _SCALE = {"": 1, "k": 1e3, "m": 1e6, "g": 1e9, "b": 1e9, "t": 1e12}

@@ -26,7 +26,7 @@ import httpx2
 import pandas as pd
 
 from orchestration.sources import pwc
-from orchestration.sources.landing import TABLES
+from orchestration.sources.landing import TABLES, atomic_write
 from orchestration.sources.records import SourceBatch, now_iso
 from orchestration.sources.tables import bad_row
 
@@ -110,9 +110,7 @@ def _save_cache(cache_dir: Path, meta: dict, batch: SourceBatch) -> None:
     (cache_dir / "meta.json").unlink(missing_ok=True)
     for table in TABLES:
         getattr(batch, table).to_parquet(cache_dir / f"{table}.parquet", index=False)
-    tmp = cache_dir / "meta.json.tmp"
-    tmp.write_text(json.dumps(meta, indent=2))
-    tmp.replace(cache_dir / "meta.json")
+    atomic_write(cache_dir / "meta.json", lambda tmp: tmp.write_text(json.dumps(meta, indent=2)))
 
 
 def read_live(url: str, cache_dir: Path, *, client: httpx2.Client | None = None, sleep=time.sleep) -> SourceBatch:

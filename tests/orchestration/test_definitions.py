@@ -26,13 +26,12 @@ def test_definitions_load_with_the_whole_graph():
         defs.resolve_job_def(job)
 
 
-def test_dbt_sources_match_the_connectors():
-    project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text())
-    assert sorted(project["vars"]["record_sources"]) == sorted(registry.ALL_SOURCES)
-    sources = yaml.safe_load((DBT_PROJECT_DIR / "models/staging/_sources.yml").read_text())
-    assert sorted(t["name"] for t in sources["sources"][0]["tables"]) == sorted(registry.ALL_SOURCES)
-    for source in registry.ALL_SOURCES:
-        assert (DBT_PROJECT_DIR / f"models/staging/stg_{source}.sql").exists()
+def test_every_declared_source_has_a_connector_and_no_staging_model_of_its_own():
+    for source in registry.SOURCES:
+        module = registry.connector(source.name)
+        assert module.SOURCE == source.name and hasattr(module, "read_live" if source.live else "read")
+    staging = {p.stem for p in (DBT_PROJECT_DIR / "models/staging").glob("*.sql")}
+    assert staging == {"stg_records", "stg_sources", "stg_model_metadata", "stg_dataset_metadata", "stg_quarantine"}
 
 
 def test_lineage_runs_from_raw_sources_through_dbt_to_pools():
@@ -41,6 +40,7 @@ def test_lineage_runs_from_raw_sources_through_dbt_to_pools():
     from orchestration.definitions import defs
 
     graph = defs.resolve_asset_graph()
-    assert AssetKey("raw_mteb") in graph.get(AssetKey("stg_mteb")).parent_keys
+    for model in ("stg_records", "stg_sources", "stg_model_metadata", "stg_quarantine"):
+        assert {AssetKey(f"raw_{s}") for s in registry.ALL_SOURCES} <= graph.get(AssetKey(model)).parent_keys
     assert AssetKey("fct_evaluations") in graph.get(AssetKey("modellens_ranker")).parent_keys
     assert AssetKey("champion_model") in graph.get(AssetKey("topk_pools")).parent_keys

@@ -1,7 +1,8 @@
 """Shared model-index parsing: both flavours, imports, value parsing and ids."""
 
 from orchestration.sources.model_index import (
-    IdMinter, dataset_rows, entry_rows, hf_entries, load_index, load_yaml, parse_count, pwc_entries, pwc_model_rows,
+    Entry, IdMinter, dataset_rows, entry_rows, hf_entries, load_index, load_yaml, packed_header, parse_count,
+    pwc_entries, pwc_model_rows, unpack,
 )
 
 HF_INDEX = load_yaml("""
@@ -101,3 +102,38 @@ def test_parse_count_and_dataset_rows():
     recs = [{"dataset_raw": "d", "task_raw": None}, {"dataset_raw": "d", "task_raw": "t", "dataset_name": "D"}]
     assert dataset_rows(recs, modality="image") == [
         {"dataset_raw": "d", "description": "D", "modality": "image", "task_type": "t"}]
+
+
+def test_packed_values_are_unpacked_only_when_their_parts_are_named():
+    def parts(metric, value):
+        return [(e.dataset, e.metric, e.value, e.problem) for e in unpack(Entry("m", "D", metric, value, "loc"))]
+
+    assert packed_header("RealBlur-J <br>PSNR/SSIM (Y)") == ("RealBlur-J", "PSNR/SSIM (Y)", ["PSNR", "SSIM"], "(Y)")
+    assert packed_header("PSNR/<br/>SSIM") == (None, "PSNR/SSIM", ["PSNR", "SSIM"], "")
+    assert parts("PSNR/SSIM (RGB)", {"PSNR": 32.9, "SSIM": 0.95}) == [
+        ("D", "PSNR (RGB)", 32.9, None), ("D", "SSIM (RGB)", 0.95, None)]
+    assert parts("RealBlur-J <br>PSNR/SSIM (Y)", {"SSIM": 0.87, "PSNR": 28.4}) == [
+        ("RealBlur-J", "SSIM (Y)", 0.87, None), ("RealBlur-J", "PSNR (Y)", 28.4, None)]
+    assert {p[3] for p in parts("P&R10k", {"PSNR": 75.9, "SSIM": 51.2})} == {
+        "packed value whose part names do not match its metric name"}
+    assert parts("box AP/AP50", "37.0 / 57.8") == [("D", "box AP", "37.0", None), ("D", "AP50", "57.8", None)]
+    assert parts("mAP", "72.31/90.40/89.50") == [
+        ("D", "mAP", "72.31", None), ("D", "AP50", "90.40", None), ("D", "AP75", "89.50", None)]
+    assert parts("mask AP", "30/50/40")[1][1] == "mask AP50"
+    assert {p[3] for p in parts("mAP", "72.31/89.50/90.40")} == {
+        "packed value does not fit AP/AP50/AP75 (AP50 is not the largest)"}
+    assert {p[3] for p in parts("PSNR", "30.1/0.85")} == {"packed value without part names"}
+    assert parts("mAP", "72.3") == [("D", "mAP", "72.3", None)]  # not packed: left to parse_value
+
+
+def test_bare_list_and_empty_metrics(tmp_path):
+    (tmp_path / "metafile.yml").write_text("- Name: a\n  Results: [{Task: T, Dataset: D, Metrics: {}}]\n"
+                                           "- Name: b\n  Results: {Task: T, Dataset: D, Metrics: {AP: 1.5}}\n")
+    (tmp_path / "scalar.yml").write_text("just text\n")
+    docs, quarantine = load_index(tmp_path / "metafile.yml", tmp_path)
+    records, problems = rows(pwc_entries(docs[0][1]))
+    assert [(r["model_raw"], r["metric_raw"], r["value"]) for r in records] == [("b", "AP", 1.5)]
+    assert [(q["locator"], q["reason"]) for q in problems] == [("Models[0].Results[0].Metrics",
+                                                                 "result without metric values")]
+    assert quarantine == [] and [q["reason"] for q in load_index(tmp_path / "scalar.yml", tmp_path)[1]] == [
+        "model-index file is not a mapping"]

@@ -4,7 +4,7 @@
 -- digits equal exactly one MTEB task name with or without its task-type suffix), or 'rule' (lower-case slug).
 with spellings as (
     select distinct source, dataset_raw, lower(task_raw) as task
-    from {{ ref('int_records_unioned') }}
+    from {{ ref('stg_records') }}
 ),
 
 keyed as (

@@ -2,14 +2,14 @@
 -- hub id once normalised: lower-case, MTEB org__name, timm/, openclip/, OpenMMLab repo), 'name_match' (a name
 -- without organisation whose letters and digits equal those of exactly one org/name id known from any source,
 -- in sources that spell hub names, e.g. alpaca_eval 'gpt4_1106_preview' = 'openai/gpt-4-1106-preview'), or
--- 'namespace' (no match: the source's namespace from source_precedence keeps it apart). A Papers-with-Code method
+-- 'namespace' (no match: the source's namespace from stg_sources keeps it apart). A Papers-with-Code method
 -- name is never a hub id, even when it contains a slash ('9-layer model w/ 2 layers ...').
 with spellings as (
     select source, model_raw, max(repo) as repo
     from (
         select distinct source, model_raw,
             case when source = 'openmmlab' then split_part(source_file, '/', 2) end as repo
-        from {{ ref('int_records_unioned') }}
+        from {{ ref('stg_records') }}
         union all
         select distinct source, model_raw, null as repo
         from {{ ref('stg_model_metadata') }}
@@ -23,7 +23,7 @@ keyed as (
         s.source, s.model_raw, p.model_namespace, p.match_bare_names,
         {{ model_key('s.source', 's.model_raw', 's.repo') }} as rule_key
     from spellings as s
-    join {{ ref('source_precedence') }} as p using (source)
+    join {{ ref('stg_sources') }} as p using (source)
 ),
 
 seeded as (

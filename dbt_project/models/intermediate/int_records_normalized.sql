@@ -9,8 +9,8 @@ with keyed as (
             as config_key,
         nullif(nullif({{ slug('r.dataset_split') }}, 'test'), '') as split_key,
         trim(regexp_replace({{ clean_text('r.metric_raw') }}, '[\s\-/]+', '_', 'g'), '_') as metric_key
-    from {{ ref('int_records_unioned') }} as r
-    join {{ ref('source_precedence') }} as p using (source)
+    from {{ ref('stg_records') }} as r
+    join {{ ref('stg_sources') }} as p using (source)
 )
 
 select

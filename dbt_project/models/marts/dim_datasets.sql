@@ -54,6 +54,8 @@ final as (
         coalesce(taxonomy_modality, case when strpos(modality, ',') > 0 then 'multimodal' else lower(modality) end,
             'unknown') as modality_final,
         coalesce(task, 'other') as task_final,
+        (select any_value(d.source_family) from {{ ref('stg_sources') }} as d where d.source = main_source)
+            as declared_family,
         trim(regexp_replace(regexp_replace(regexp_replace(lower(base_dataset_id),
             '(instructionretrieval|instructionreranking|pairclassification|multilabelclassification|classification|clustering|reranking|retrieval|sts|bitextmining)$', ''),
             '[-_.](pl|fa|nl|ar|zh|ja|ko|de|fr|es|it|ru|pt|vi|tr|hi|bn|id|th|sv|da|no|fi|cs|el|he|hu|ro|uk|en|cn|fr)$', ''),
@@ -84,13 +86,12 @@ select
         else main_source || ':' || task_final
     end as suite,
     case
-        when main_source in ('mteb', 'mteb_raw') or base_dataset_id like 'mteb/%' then 'mteb'
-        when main_source in ('every_eval_ever', 'open_llm_leaderboard_v1', 'alpaca_eval') then 'llm_boards'
-        when main_source in ('timm', 'open_clip', 'openmmlab') then 'vision'
+        when base_dataset_id like 'mteb/%' then 'mteb'
+        when declared_family is not null then declared_family
         when modality_final in ('image', 'video', 'image-text', '3d') then 'vision'
         when modality_final = 'audio' then 'speech'
-        when modality_final = 'time-series' or main_source = 'gift_eval' then 'time_series'
-        when modality_final = 'tabular' or main_source = 'automlbenchmark' then 'tabular'
+        when modality_final = 'time-series' then 'time_series'
+        when modality_final = 'tabular' then 'tabular'
         else 'other'
     end as source_family
 from final

@@ -61,5 +61,5 @@ left join {{ ref('int_model_metadata') }} as md using (model_id)
 left join spellings as s using (model_id)
 left join family_hits as fh on fh.model_id = n.model_id and fh.rn = 1
 left join name_size as ns on ns.model_id = n.model_id
-left join (select distinct model_namespace from {{ ref('source_precedence') }}) as p
+left join (select distinct model_namespace from {{ ref('stg_sources') }}) as p
     on p.model_namespace = split_part(n.model_id, '/', 1)

@@ -6,4 +6,4 @@ select
     cast(modality as varchar) as modality,
     cast(domains as varchar) as domains,
     try_cast(release_date as date) as release_date
-from {{ landing_side_table('datasets') }}
+from {{ landing_table('datasets') }}

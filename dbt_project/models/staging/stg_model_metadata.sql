@@ -9,4 +9,4 @@ select
     cast(params as double) as params,
     cast(release_date as varchar) as release_date,
     cast(organization as varchar) as organization
-from {{ landing_side_table('models') }}
+from {{ landing_table('models') }}

@@ -4,4 +4,4 @@ select
     cast(locator as varchar) as locator,
     cast(reason as varchar) as reason,
     cast(excerpt as varchar) as excerpt
-from {{ landing_side_table('quarantine') }}
+from {{ landing_table('quarantine') }}

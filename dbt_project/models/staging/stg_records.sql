@@ -1,5 +1,4 @@
-{# Staging for one source's landed records: rename and cast only. #}
-{% macro stage_records(source_name) %}
+-- Every landed record of every source (one landing folder per declared source), renamed and cast only.
 select
     cast(source as varchar) as source,
     cast(source_record_id as varchar) as source_record_id,
@@ -16,5 +15,4 @@ select
     cast(source_version as varchar) as source_version,
     cast(snapshot_date as varchar) as snapshot_date,
     cast(retrieved_at as varchar) as retrieved_at
-from {{ source('landing', source_name) }}
-{% endmacro %}
+from {{ landing_table('records') }}

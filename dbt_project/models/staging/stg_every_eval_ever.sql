@@ -1,1 +1,0 @@
-{{ stage_records('every_eval_ever') }}

@@ -1,1 +1,0 @@
-{{ stage_records('hf_hub_live') }}

@@ -1,1 +1,0 @@
-{{ stage_records('open_llm_leaderboard_v1') }}

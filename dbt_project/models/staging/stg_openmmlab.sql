@@ -1,1 +1,0 @@
-{{ stage_records('openmmlab') }}
