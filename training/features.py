@@ -35,7 +35,7 @@ NON_HF_NAMESPACES = frozenset({
     "pwc", "openmmlab", "mmpretrain", "mmpose", "mmaction2", "mmdetection3d", "mmocr", "mmagic", "mmdetection",
     "mmsegmentation", "mmfewshot", "mmyolo", "mmtracking", "mmrotate", "alpaca-eval", "gift-eval", "automl",
     "openclip", "eee", "open-llm", "mteb", "hf", "baseline", "lmarena", "lmsys", "livebench", "evalplus",
-    "robustbench", "gluoncv", "epoch",
+    "robustbench", "gluoncv", "epoch", "opus-mt", "proteingym",
 })
 
 _COARSE = re.compile(r"[/_\-.:\s]+")

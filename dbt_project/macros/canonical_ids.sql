@@ -13,6 +13,33 @@
     regexp_replace(lower({{ expr }}), '[^a-z0-9]+', '', 'g')
 {%- endmacro %}
 
+{# A model name without its variant: a trailing parenthesis ('Claude Opus 4 (thinking-16k)', 'DeepSeek-V3 (Nov 2024)'),
+   reasoning effort ('o3-2025-04-16_high', '-high', '-xhigh-effort'; never '-medium', a size in 'gpt2-medium'),
+   thinking budget ('-thinking-32k', '_16K'), a weights precision ('-bf16') and a release date ('-20250219',
+   '-2025-04-14', '-01-29-2025', '-0613'), stripped from the end, in that order, twice (a date may sit before an
+   effort). What stays apart: '-chat', '-mini', '-instruct', '-base', sizes, '-preview', '-32k'. #}
+{% macro model_base(expr) -%}
+    {%- set strip = [
+        "\s*\([^()]*\)\s*$",
+        "_(x?high|medium|low|minimal)$|-(x?high|medium|low|minimal)-effort$|-(x?high|low)$",
+        "[-_ ](thinking|reasoning)([-_ ]\d+k)?$|_\d+k$",
+        "[-_ ](bf16|fp8)$",
+        "[-_ ](20\d\d-?[01]\d-?[0-3]\d|[01]\d-[0-3]\d-20\d\d|[01]\d[0-3]\d)$",
+    ] -%}
+    {%- set ns = namespace(out="lower(trim(" ~ expr ~ "))") -%}
+    {%- for _ in range(2) -%}
+        {%- for pattern in strip -%}
+            {%- set ns.out = "regexp_replace(" ~ ns.out ~ ", '" ~ pattern ~ "', '')" -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {{ ns.out }}
+{%- endmacro %}
+
+{# What a bare name is matched on: the letters and digits of its base, without a '-hf' (Hugging Face format) tail. #}
+{% macro match_key(expr) -%}
+    {{ squash("regexp_replace(" ~ model_base(expr) ~ ", '[-_]hf$', '')") }}
+{%- endmacro %}
+
 {# The id a raw model name spells by rule alone (before aliases and cross-source name matching):
    hub prefixes dropped, MTEB's org__name is org/name, timm and open_clip names live under their hub namespace,
    OpenMMLab configs under their repository (mmpretrain, mmpose ...); lower-case, blanks to '-'. #}

@@ -39,7 +39,7 @@ budget, also written ``_16k`` or `` (16K thinking)``), ``glm-4.5_thinking``. The
 
 Files that are not evaluations only feed the side tables:
 - ``model_versions.csv``: model family, display names, release date, HF developer (→ organization), HF link
-  (→ ``hf_link=``). Its ``benchmarks/runs`` lists repeat benchmarks_runs.
+  (→ ``hf_id:``). Its ``benchmarks/runs`` lists repeat benchmarks_runs.
 - ``distilled_models.csv``: the ``distilled=`` and ``distillation_confidence=`` tags.
 - ``benchmark_optim.csv``: benchmark release date, coding/math domains.
 
@@ -531,7 +531,7 @@ def _model_row(model: str, info: dict, distilled: dict, aliases: Counter) -> dic
         tags.append(f"variant_of={base}")
     developer, link = _clean(info.get("Hugging Face developer id", "")), HF_LINK.match(info.get("Link", "").strip())
     tags += [f"hf_developer={developer}"] if developer else []
-    tags += [f"hf_link={link.group(1)}"] if link else []
+    tags += [f"hf_id:{link.group(1)}"] if link else []
     for column, tag in (("distilled", "distilled"), ("confidence", "distillation_confidence")):
         tags += [f"{tag}={_clean(distilled[column]).lower()}"] if _clean(distilled.get(column, "")) else []
     family = _clean(info.get("Model", ""))

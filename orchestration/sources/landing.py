@@ -46,9 +46,13 @@ def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
 
 
 def write_source_row(folder: Path, source: str) -> None:
-    """The source's declaration (registry.Source.row) as the folder's one-row ``source.parquet``."""
+    """The source's declaration (registry.Source.row) as the folder's one-row ``source.parquet``, rewritten only
+    when the declaration changed (a folder a run skipped keeps its tables, never a stale declaration)."""
     row = pd.DataFrame([registry.BY_NAME[source].row()])
-    atomic_write(folder / "source.parquet", lambda tmp: row.to_parquet(tmp, index=False))
+    path = folder / "source.parquet"
+    if path.exists() and pd.read_parquet(path).to_dict("records") == row.to_dict("records"):
+        return
+    atomic_write(path, lambda tmp: row.to_parquet(tmp, index=False))
 
 
 def fingerprint(connector: ModuleType, snapshot_dir: Path) -> str:
@@ -100,6 +104,7 @@ def land(connector: ModuleType, snapshot_dir: Path, landing_root: Path, force: b
     fp = fingerprint(connector, snapshot_dir)
     manifest = read_manifest(folder)
     if manifest and manifest["fingerprint"] == fp and not force:
+        write_source_row(folder, connector.SOURCE)
         return LandingResult(connector.SOURCE, True, fp, manifest["counts"])
     batch = connector.read(snapshot_dir)
     return LandingResult(connector.SOURCE, False, fp, write_batch(batch, folder, fp))
@@ -112,6 +117,6 @@ def land_empty_if_missing(source: str, landing_root: Path) -> LandingResult:
     if manifest is None:
         write_batch(SourceBatch.build(source, []), folder, "empty")
         manifest = read_manifest(folder)
-    elif not (folder / "source.parquet").exists():  # landed before sources declared themselves in the landing
+    else:
         write_source_row(folder, source)
     return LandingResult(source, True, manifest["fingerprint"], manifest["counts"])

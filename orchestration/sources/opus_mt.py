@@ -6,7 +6,7 @@ BLEU or chr-F cell of such a table. model_raw is the HF id ``Helsinki-NLP/opus-m
 name (the id is in neither file); multilingual group folders (``de+en+fi+fr+nl+sv-de+en+fi+fr+nl+sv``) keep their
 folder name in the id and are tagged ``multilingual``. Each section is a release, i.e. a version of that model: its
 records get snapshot_date = the release date and source_version = the zip name, so the latest release wins in dbt's
-dedup. A release section listed twice in one README (fr-de ``opus-2019-12-04.zip``) is quarantined the second time.
+dedup.
 
 dataset_raw is the test set without its language suffixes (``newstest2015-ende.en.de`` -> ``newstest2015``,
 ``Tatoeba.en.de`` -> ``Tatoeba``; a ``-xxyy`` part is dropped only when made of the pair's own codes, so
@@ -19,11 +19,16 @@ quality metric" (counts and the brevity penalty).
 ``work-tatoeba/tatoeba-results-all`` (headerless TSV: model, pair, test set, chrF2, BLEU, BP, reference length) is
 read too: it is NOT the READMEs' numbers but Tatoeba-Challenge models (916 ids such as ``deu-eng/opus``,
 ``gem-gem/opus``, ``eng-deu/opus-tuned4rus2eng``: ISO-639-3 / 639-5 group codes; none is a README folder and the
-values differ, e.g. eng-deu newstest2015 BLEU 32.0 vs en-de's 31.1). Its model ids load as found (not hub ids);
+values differ, e.g. eng-deu newstest2015 BLEU 32.0 vs en-de's 31.1). Its model ids are not hub ids: they load
+with ``_`` for ``/`` (``eng-deu_opus``), so that the project gives them its ``opus-mt`` namespace;
 pairs go to ISO 639-1 where CLDR has a two-letter code (``eng-deu`` -> ``en-de``, the READMEs' spelling, so both
 files' newstest results share lists). ``multi-multi`` / ``eng-multi`` rows are averages over pairs, not an
 evaluation; ``backup`` rows and old cross-language-group rows (test set = the group pair) name no test set; both are
 quarantined per row. BP and reference length are quarantined per cell as "not a quality metric".
+
+Repeated evaluations keep the first and quarantine the others: fr-de lists its ``opus-2019-12-04.zip`` section twice,
+some releases list one test set under two names (``newstestB2017-enfi`` / ``-fien``, same numbers), and the TSV
+repeats 138 model × pair × test set rows with slightly different numbers and no date to order them.
 ``models/LICENSE`` is not data.
 """
 
@@ -47,6 +52,7 @@ NOT_QUALITY = {"#sent", "#words", "BP"}
 TSV_FIELDS = ("model", "pair", "testset", "chrf", "BLEU", "BP", "reference length")
 RELEASE = re.compile(r"^# (?P<zip>.+?[-_](?P<date>\d{4}-\d{2}-\d{2})\.zip)\s*$")
 META = re.compile(r"^\* (dataset|model|pre-processing): (.+)$")
+REPEATED = "repeated evaluation of the same model, test set and pair (the first is loaded)"
 LANG = re.compile(r"^[a-z]{2,3}(_[A-Za-z]{2,4})?$")
 _ALIASES = get_global("language_aliases")
 
@@ -92,23 +98,22 @@ def _config(pair: tuple[str, str]) -> str:
 
 
 def _releases(lines: list[str]) -> list[dict]:
-    """Release sections in file order: header line, zip, date, metadata, and whether the zip was listed before."""
+    """Release sections in file order: header line, zip name, date and metadata (dataset, model, pre-processing)."""
     heads = [(i + 1, m) for i, line in enumerate(lines) if (m := RELEASE.match(line))]
-    releases, seen = [], set()
+    releases = []
     for n, (line, m) in enumerate(heads):
         end = heads[n + 1][0] - 1 if n + 1 < len(heads) else len(lines)
         meta = dict(x.groups() for x in map(META.match, lines[line:end]) if x)
-        releases.append({"line": line, "zip": m["zip"], "date": m["date"], "meta": meta, "repeated": m["zip"] in seen})
-        seen.add(m["zip"])
+        releases.append({"line": line, "zip": m["zip"], "date": m["date"], "meta": meta})
     return releases
 
 
-def _cell_problem(name: str, col: str, release: dict | None) -> str | None:
+def _cell_problem(header: list[str], name: str, col: str, release: dict | None) -> str | None:
     """Why a README table cell is not a record, or None."""
+    if header[0].lower() != "testset":
+        return "not a benchmark table (no testset column)"
     if release is None:
         return "table outside any release section"
-    if release["repeated"]:
-        return f"repeated release section ({release['zip']} is listed earlier in this README)"
     if not name:
         return "missing test set name"
     if col in NOT_QUALITY:
@@ -116,7 +121,18 @@ def _cell_problem(name: str, col: str, release: dict | None) -> str | None:
     return None if col in METRICS else f"unrecognised column {col!r}"
 
 
-def _read_readme(out: Collector, path: Path, rel: str, folder: str, model: str) -> list[dict]:
+def _add_first(out: Collector, seen: dict, rel: str, locator: str, raw: str, key: tuple, context: str,
+               **fields) -> None:
+    """Add a record unless the same model, test set, pair, metric (and release) was loaded before in this read."""
+    identity = tuple(fields.get(k) for k in ("model_raw", "dataset_raw", "dataset_config", "metric_raw",
+                                             "source_version"))  # fmt: skip
+    if identity in seen:
+        out.reject(rel, locator, REPEATED, f"{context} (loaded: {seen[identity]})")
+    elif out.add(rel, locator, raw, key, context=context, **fields):
+        seen[identity] = locator
+
+
+def _read_readme(out: Collector, seen: dict, path: Path, rel: str, folder: str, model: str) -> list[dict]:
     """Load one README's benchmark tables; returns its release sections."""
     text, bad = read_text(path, rel)
     out.quarantine += bad
@@ -131,13 +147,13 @@ def _read_readme(out: Collector, path: Path, rel: str, folder: str, model: str) 
             name = row[header[0]]
             for col in header[1:]:
                 locator = f"line {line}, column {col!r}"
-                problem = _cell_problem(name, col, release)
+                problem = _cell_problem(header, name, col, release)
                 if problem:
                     out.reject(rel, locator, problem, f"{name} | {col} | {row[col]}")
                     continue
                 pair = _pair_of(name, folder)
-                out.add(
-                    rel, locator, row[col], (release["zip"], name, col), context=f"{name} | {col} | {row[col]}",
+                _add_first(
+                    out, seen, rel, locator, row[col], (release["zip"], name, col), f"{name} | {col} | {row[col]}",
                     model_raw=model, dataset_raw=_testset(name, pair), dataset_config=_config(pair),
                     dataset_split="test", task_raw=TASK, metric_raw=METRICS[col], higher_is_better=True,
                     snapshot_date=release["date"], source_version=release["zip"],
@@ -157,7 +173,7 @@ def _tsv_problem(fields: list[str]) -> str | None:
     return None
 
 
-def _read_tsv(out: Collector, path: Path, rel: str) -> set[str]:
+def _read_tsv(out: Collector, seen: dict, path: Path, rel: str) -> set[str]:
     """Load the Tatoeba results TSV; returns the model ids loaded."""
     text, bad = read_text(path, rel)
     out.quarantine += bad
@@ -171,6 +187,7 @@ def _read_tsv(out: Collector, path: Path, rel: str) -> set[str]:
             out.reject(rel, f"line {n}", problem, line)
             continue
         model, pair, testset = fields[:3]
+        model = model.replace("/", "_")
         src, tgt = pair.split("-")
         models.add(model)
         for col, raw in zip(TSV_FIELDS[3:], fields[3:]):
@@ -178,8 +195,8 @@ def _read_tsv(out: Collector, path: Path, rel: str) -> set[str]:
             if col not in METRICS.values():
                 out.reject(rel, locator, "not a quality metric", line)
                 continue
-            out.add(
-                rel, locator, raw, (model, pair, testset, col), context=line,
+            _add_first(
+                out, seen, rel, locator, raw, (model, pair, testset, col), line,
                 model_raw=model, dataset_raw=_testset(testset, (src, tgt)), dataset_config=_config((src, tgt)),
                 dataset_split="test", task_raw=TASK, metric_raw=col, higher_is_better=True,
             )  # fmt: skip
@@ -188,15 +205,16 @@ def _read_tsv(out: Collector, path: Path, rel: str) -> set[str]:
 
 def _readme_model(model: str, folder: str, releases: list[dict]) -> dict:
     src, _, tgt = folder.partition("-")
+    zips = list(dict.fromkeys(r["zip"] for r in releases))
     latest = releases[-1]
     meta = "; ".join(f"{k} {v}" for k, v in latest["meta"].items())
     multi = "+" in folder
     return {
         "model_raw": model,
         "card_text": f"OPUS-MT {'multilingual ' if multi else ''}translation model (MarianNMT) from "
-                     f"{src.replace('+', ', ')} to {tgt.replace('+', ', ')}; {len(releases)} release(s), "
+                     f"{src.replace('+', ', ')} to {tgt.replace('+', ', ')}; {len(zips)} release(s), "
                      f"latest {latest['zip']}" + (f" ({meta})" if meta else "") + ".",
-        "tags": json.dumps(["opus-mt"] + (["multilingual"] if multi else []) + [f"release={r['zip']}" for r in releases]),
+        "tags": json.dumps(["opus-mt", *["multilingual"] * multi, *(f"release={z}" for z in zips)]),
         "library": "marian", "pipeline_tag": "translation", "organization": "Helsinki-NLP",
         "release_date": min(r["date"] for r in releases),
     }  # fmt: skip
@@ -225,15 +243,15 @@ def _dataset_row(dataset: str) -> dict:
 def read(snapshot_dir: Path) -> SourceBatch:
     snapshot_dir = Path(snapshot_dir)
     out = Collector(SOURCE, SOURCE_VERSION)
-    models = []
+    models, seen = [], {}
     for path in _readmes(snapshot_dir):
         folder = path.parent.name
         model = f"Helsinki-NLP/opus-mt-{folder}"
-        releases = _read_readme(out, path, str(path.relative_to(snapshot_dir)), folder, model)
+        releases = _read_readme(out, seen, path, str(path.relative_to(snapshot_dir)), folder, model)
         if releases:
             models.append(_readme_model(model, folder, releases))
     tsv = snapshot_dir / SOURCE / TSV
     if tsv.exists():
-        models += [_tsv_model(m) for m in sorted(_read_tsv(out, tsv, str(tsv.relative_to(snapshot_dir))))]
+        models += [_tsv_model(m) for m in sorted(_read_tsv(out, seen, tsv, str(tsv.relative_to(snapshot_dir))))]
     datasets = [_dataset_row(d) for d in sorted({r["dataset_raw"] for r in out.records})]
     return out.batch(models, datasets)

@@ -55,6 +55,9 @@ SOURCES = (
     Source("gluon_cv", "gluon_cv", "gluoncv", False, "vision"),
     Source("llmstats", "llmstats", "llmstats", False, "llm_boards"),
     Source("epoch_benchmarks", "epoch_benchmarks", "epoch", True, "llm_boards"),
+    Source("opus_mt", "opus_mt", "opus-mt", False),
+    Source("spacy_models", "spacy_models", "spacy", False),
+    Source("proteingym", "proteingym", "proteingym", False),
     Source("pwc_live", "pwc_live", "pwc", False, live=True),
     Source("pwc_sota_extractor", "pwc", "pwc", False),
 )

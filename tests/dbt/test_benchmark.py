@@ -15,7 +15,8 @@ from orchestration.sources import registry
 from orchestration.sources.landing import land, land_empty_if_missing
 
 DBT_PROJECT = Path(__file__).resolve().parents[2] / "dbt_project"
-LANDED = ("every_eval_ever", "open_llm_leaderboard_v1", "alpaca_eval")
+LANDED = ("every_eval_ever", "open_llm_leaderboard_v1", "open_llm_leaderboard_v1_final", "alpaca_eval", "lmarena",
+          "lmsys_arena_history", "livebench")
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +65,46 @@ def test_bare_alpaca_eval_name_matched_to_hub_id(warehouse):
         where aliases like '%"zephyr-7b-beta"%'""")
     assert model_id == "huggingfaceh4/zephyr-7b-beta"
     assert {"alpaca_eval", "every_eval_ever"} <= set(sources.split(","))
+
+
+def ids_of(con, *spellings) -> dict[str, set[str]]:
+    rows = con.execute("select lower(model_raw), model_id from int_model_ids where lower(model_raw) in (select unnest(?))",
+                       [[s.lower() for s in spellings]]).fetchall()
+    out: dict[str, set[str]] = {}
+    for raw, model_id in rows:
+        out.setdefault(raw, set()).add(model_id)
+    return out
+
+
+def test_one_model_across_api_ids_display_names_and_variants(warehouse):
+    """lmarena's API ids, the LMSYS arena's display names, LiveBench's effort / thinking variants and HELM's
+    org ids of one model are one model; the variant is kept."""
+    ids = ids_of(warehouse, "claude-3-7-sonnet-20250219", "Claude 3.7 Sonnet", "Claude 3.7 Sonnet (thinking-32k)",
+                 "claude-3-7-sonnet-20250219-thinking-32k", "anthropic/claude-3-7-sonnet-20250219",
+                 "claude-3-7-sonnet-thinking")
+    assert len(ids) == 6 and set.union(*ids.values()) == {"anthropic/claude-3-7-sonnet"}
+    gpt41 = ids_of(warehouse, "openai/gpt-4.1-2025-04-14", "gpt-4.1-2025-04-14")  # HELM, lmarena and LMSYS
+    assert len(gpt41) == 2 and set.union(*gpt41.values()) == {"openai/gpt-4.1"}
+    variant, basis = one(warehouse, """select variant, id_basis from int_model_ids
+        where source = 'lmarena' and model_raw = 'claude-3-7-sonnet-20250219-thinking-32k'""")
+    assert (variant, basis) == ("20250219-thinking-32k", "name_match")
+
+
+def test_different_models_stay_apart(warehouse):
+    pairs = [("gpt-4o-2024-05-13", "gpt-4o-mini-2024-07-18"), ("meta-llama/Llama-2-7b-hf", "meta-llama/Llama-2-7b-chat-hf"),
+             ("Qwen/Qwen2.5-7B-Instruct", "qwen2.5-72b-instruct"), ("o3-mini", "o3-2025-04-16"),
+             ("claude-3-5-sonnet-20241022", "claude-3-7-sonnet-20250219")]
+    for a, b in pairs:
+        ids = ids_of(warehouse, a, b)
+        assert a.lower() in ids and b.lower() in ids, (a, b)
+        assert not ids[a.lower()] & ids[b.lower()], (a, b)
+
+
+def test_final_open_llm_v1_table_wins_over_the_dated_snapshots(warehouse):
+    both, final_wins = one(warehouse, """select count(*), count(*) filter (where winning_source =
+        'open_llm_leaderboard_v1_final') from fct_evaluations where sources like '%open_llm_leaderboard_v1,%'
+        and sources like '%open_llm_leaderboard_v1_final%'""")
+    assert both > 3000 and final_wins == both
 
 
 def test_latest_open_llm_v1_snapshot_wins(warehouse):

@@ -89,7 +89,7 @@ def test_side_tables(batch):
     assert {"effort=high", "variant_of=o3-2025-04-16"} <= set(json.loads(o3.tags)) and o3.release_date == "2025-04-16"
     assert "thinking_budget=16K" in json.loads(models.loc["claude-3-7-sonnet-20250219_16K", "tags"])
     falcon = models.loc["falcon-7b"]
-    assert falcon.organization == "tiiuae" and "hf_link=tiiuae/falcon-7b" in json.loads(falcon.tags)
+    assert falcon.organization == "tiiuae" and "hf_id:tiiuae/falcon-7b" in json.loads(falcon.tags)
     assert "distilled=false" in json.loads(falcon.tags) and "Falcon 7B" in falcon.card_text
     datasets = batch.datasets.set_index("dataset_raw")
     assert datasets.index.is_unique and set(datasets.index) == set(batch.records.dataset_raw)

@@ -40,6 +40,12 @@ def test_land_reconciles_and_matches_the_parquet_files(snapshot_dir, tmp_path):
     assert again.skipped and again.fingerprint == result.fingerprint and again.counts == counts
     assert _files(folder) == before and not folder.with_name(folder.name + ".tmp").exists()
 
+    declared = registry.BY_NAME[automlbenchmark.SOURCE].row()
+    assert pd.read_parquet(folder / "source.parquet").to_dict("records") == [declared]
+    pd.DataFrame([{**declared, "precedence": 99}]).to_parquet(folder / "source.parquet", index=False)
+    land(automlbenchmark, snapshot_dir, tmp_path)  # skipped, but never with a stale declaration
+    assert pd.read_parquet(folder / "source.parquet").to_dict("records") == [declared]
+
 
 def test_changed_input_is_reparsed(snapshot_dir, tmp_path):
     snap = _copy_snapshot(automlbenchmark, snapshot_dir, tmp_path / "snap")

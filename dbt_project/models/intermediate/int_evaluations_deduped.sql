@@ -1,6 +1,11 @@
 -- One row per (model, dataset, metric): the record from the highest-precedence source wins, and within a
 -- source the latest dated snapshot, then the best value a source reports for several configurations of one
 -- model (e.g. timm at two test image sizes); how many raw records merged and how far their values spread is kept.
+-- Source precedence is the order of orchestration/sources/registry.py (stg_sources): the final Open LLM v1 table
+-- comes before its dated snapshots, so it wins where both report a (model, benchmark). Kept apart on purpose, by
+-- their dataset ids: Epoch's copies of other leaderboards (their own benchmark names, another measurement
+-- context), the style-controlled arenas (`lmarena-text-style-control`: the same battles, re-scored) and
+-- LiveBench's per-task scores vs Epoch's LiveBench category averages.
 with ranked as (
     select
         *,
