@@ -14,7 +14,7 @@ def snapshot_dir() -> Path:
     return SNAPSHOT_DIR
 
 
-SLICE = "every_eval_ever,openmmlab,alpaca_eval"
+SLICE = "alpaca_eval,robustbench,livebench,lmarena"  # LLM boards and vision, about 1,000 models
 # Three epochs; the time cap (embeddings included) only bites on a busy machine, and must not cut training short.
 FAST_TRAINING = {"train": {"ops": {"modellens_ranker": {"config": {"epochs": 3, "max_minutes": 5}}}}}
 

@@ -16,7 +16,7 @@ import yaml
 
 from tests.conftest import FAST_TRAINING
 
-SOURCES = ["alpaca_eval", "openmmlab", "every_eval_ever"]
+SOURCES = ["alpaca_eval", "robustbench", "livebench"]
 BIN = Path(sys.executable).parent
 
 
@@ -93,21 +93,18 @@ def env(tmp_path_factory, snapshot_dir, embedding_cache):
 
 
 def change_inputs(snap: Path, tag: str) -> None:
-    """New upstream data: one more AlpacaEval leaderboard row and one more every_eval_ever document."""
+    """New upstream data: one more AlpacaEval leaderboard row and one more RobustBench model file."""
     board = next((snap / "alpaca_eval").rglob("*.csv"))
     lines = board.read_text().splitlines()
     board.write_text("\n".join(lines + [lines[1].replace(lines[1].split(",")[0], f"new-model-{tag}", 1)]) + "\n")
-    doc = next((snap / "every_eval_ever" / "data").rglob("*.json"))
-    data = json.loads(doc.read_text())
-    data["model_info"]["id"] = f"new-org/new-model-{tag}"
-    data["model_info"]["name"] = f"new-model-{tag}"
-    doc.with_name(f"new-{tag}.json").write_text(json.dumps(data))
+    entry = next((snap / "robustbench").rglob("*.json"))
+    entry.with_name(f"NewModel{tag.title()}.json").write_text(entry.read_text())
 
 
 @pytest.mark.parametrize(
     "point, marker",
     [
-        ("ingest", "every_eval_ever: reading"),
+        ("ingest", "livebench: reading"),
         ("dbt", "OK created sql"),  # dbt has built its first model into the warehouse copy
         ("train", "modellens_ranker - training on"),
     ],

@@ -24,6 +24,7 @@ PROMOTION_METRIC = "ndcg@10"
 NEW = "new_"  # prefix of the new-benchmarks metrics
 NEW_BENCHMARK_METRICS = ("wtau", "ndcg@10", "relevant@10", "recall@100")  # candidate and catalogue metrics
 CATALOGUE_LISTS = 60  # new-benchmark lists ranked over the whole catalogue
+CATALOGUE_MIN_MODELS = 10  # ... each with at least this many models (a 2-model list says little about a top 10)
 
 
 def _bucket(dataset_id: str) -> int:
@@ -64,9 +65,8 @@ def _candidate_scores(score_fn, bench: Benchmark, rows: pd.DataFrame) -> np.ndar
 
 
 def _catalogue_means(score_fn, bench: Benchmark, rows: pd.DataFrame, model_ids: np.ndarray) -> dict:
-    lists = sorted(rows.groupby("list_id").filter(lambda g: len(g) >= 2)["list_id"].unique())[:CATALOGUE_LISTS]
     per_list = []
-    for list_id in lists:
+    for list_id in _chosen_lists(bench, rows, CATALOGUE_LISTS, CATALOGUE_MIN_MODELS):
         group = rows[rows["list_id"] == list_id]
         first = group.iloc[0]
         scores = score_fn(list_id, dataset_query(bench, first["dataset_id"], first["metric_id"]))
@@ -74,17 +74,30 @@ def _catalogue_means(score_fn, bench: Benchmark, rows: pd.DataFrame, model_ids: 
     return pd.DataFrame(per_list).mean().to_dict() if per_list else {m: 0.0 for m in CATALOGUE_METRICS}
 
 
-def _first_lists(part: pd.DataFrame, max_lists: int) -> pd.DataFrame:
-    """The rows of the first ``max_lists`` lists of ``part`` by list id: the same lists for every scorer."""
-    return part[part["list_id"].isin(sorted(part["list_id"].unique())[:max_lists])].reset_index(drop=True)
+def _chosen_lists(bench: Benchmark, part: pd.DataFrame, max_lists: int, min_models: int = 2) -> list[str]:
+    """Up to ``max_lists`` list ids of ``part`` with at least ``min_models`` models, taken in turn from each source
+    family, largest lists first (ties by id): the same lists for every scorer, and not 60 two-model lists of
+    whichever family sorts first."""
+    sizes = part.groupby("list_id")["dataset_id"].agg(["size", "first"])
+    sizes = sizes[sizes["size"] >= min_models]
+    family = bench.datasets["source_family"] if "source_family" in bench.datasets.columns else pd.Series(dtype=object)
+    sizes["family"] = sizes["first"].map(family).fillna("other")
+    ordered = sizes.reset_index().sort_values(["size", "list_id"], ascending=[False, True], kind="stable")
+    ordered["turn"] = ordered.groupby("family").cumcount()
+    return ordered.sort_values(["turn", "family"], kind="stable")["list_id"].head(max_lists).tolist()
+
+
+def _first_lists(bench: Benchmark, part: pd.DataFrame, max_lists: int) -> pd.DataFrame:
+    """The rows of the ``_chosen_lists`` of ``part``."""
+    return part[part["list_id"].isin(_chosen_lists(bench, part, max_lists))].reset_index(drop=True)
 
 
 def holdout_metrics(ranker, bench: Benchmark, holdout: pd.DataFrame, max_lists: int = 400) -> dict:
-    """The protocol metrics on up to ``max_lists`` held-out lists of each part (chosen deterministically); the
+    """The protocol metrics on up to ``max_lists`` held-out lists of each part (``_chosen_lists``); the
     new-benchmark part adds the catalogue metrics, prefixed ``new_``."""
     out = {}
     for prefix, part in (("", holdout[~holdout["new_benchmark"]]), (NEW, holdout[holdout["new_benchmark"]])):
-        rows = _first_lists(part, max_lists)
+        rows = _first_lists(bench, part, max_lists)
         if not len(rows):
             continue
         metrics = evaluate_lists(rows, _candidate_scores(ranker.score_pairs, bench, rows))
@@ -98,7 +111,7 @@ def global_strength_metrics(bench: Benchmark, train: pd.DataFrame, holdout: pd.D
                             max_lists: int = 400) -> dict:
     """The same new-benchmark metrics for the global-strength baseline fitted on the training rows."""
     baseline = GlobalStrengthBaseline().fit(bench, train)
-    rows = _first_lists(holdout[holdout["new_benchmark"]], max_lists)
+    rows = _first_lists(bench, holdout[holdout["new_benchmark"]], max_lists)
     if not len(rows):
         return {}
     strength = baseline.strength
