@@ -20,8 +20,8 @@ from pathlib import Path
 
 import orjson
 
-from .records import SourceBatch, now_iso
-from .tables import Collector, bad_row, read_json
+from .records import SourceBatch
+from .tables import Collector, number, read_json
 from .values import parse_value
 
 SOURCE = "every_eval_ever"
@@ -45,37 +45,45 @@ def _metric(name: str, description: str) -> str:
     return "score"
 
 
-def _dataset(name: str, dataset_name: str | None) -> str:
-    suite = _SUITES.get(dataset_name, dataset_name)
+def _dataset(name: str, dataset_name: object) -> str:
+    suite = _SUITES.get(dataset_name, dataset_name) if isinstance(dataset_name, str) else None
     if not suite or suite == name or name.startswith(suite):
         return name
     return f"{suite} - {name}"
 
 
+def _mapping(value: object) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
 def _snapshot_date(timestamp) -> str | None:
     value, _ = parse_value(timestamp)
-    return datetime.fromtimestamp(value, timezone.utc).date().isoformat() if value else None
+    try:
+        return datetime.fromtimestamp(value, timezone.utc).date().isoformat() if value else None
+    except (OverflowError, OSError, ValueError):  # a timestamp out of the platform's range
+        return None
 
 
-def parse_document(doc: dict, source_file: str, retrieved_at: str | None = None
-                   ) -> tuple[list[dict], list[dict], dict | None, list[dict]]:
-    """One eval document → (records, quarantine rows, models row, datasets rows)."""
+def parse_document(doc: dict, source_file: str, out: Collector) -> tuple[dict | None, list[dict]]:
+    """One eval document's records and quarantine rows into ``out``; returns (models row, datasets rows)."""
     info = doc.get("model_info") if isinstance(doc, dict) else None
     results = doc.get("evaluation_results") if isinstance(doc, dict) else None
-    if not isinstance(info, dict) or not info.get("id"):
-        return [], [bad_row(source_file, "$.model_info", "document without model_info.id", doc)], None, []
+    if not isinstance(info, dict) or not isinstance(info.get("id"), str) or not info["id"]:
+        out.reject(source_file, "$.model_info", "document without model_info.id", doc)
+        return None, []
     if not isinstance(results, list):
-        reason = "document without an evaluation_results list"
-        return [], [bad_row(source_file, "$.evaluation_results", reason, doc)], None, []
-    leaderboard = (doc.get("source_metadata") or {}).get("source_name") or source_file.split("/")[2]
-    out = Collector(SOURCE, str(doc.get("retrieved_timestamp") or "") or None, retrieved_at=retrieved_at)
+        out.reject(source_file, "$.evaluation_results", "document without an evaluation_results list", doc)
+        return None, []
+    leaderboard = _mapping(doc.get("source_metadata")).get("source_name")
+    leaderboard = leaderboard if isinstance(leaderboard, str) and leaderboard else source_file.split("/")[2]
+    version = str(doc.get("retrieved_timestamp") or "") or None
     snapshot_date = _snapshot_date(doc.get("retrieved_timestamp"))
     datasets = []
     for i, res in enumerate(results):
         locator = f"$.evaluation_results[{i}]"
         try:
             name = res["evaluation_name"].strip()
-            config = res.get("metric_config") or {}
+            config = _mapping(res.get("metric_config"))
             raw = res["score_details"]["score"]
         except (KeyError, TypeError, AttributeError) as exc:
             out.reject(source_file, locator, f"result without evaluation_name/score_details.score: {exc!r}", res)
@@ -84,27 +92,27 @@ def parse_document(doc: dict, source_file: str, retrieved_at: str | None = None
             out.reject(source_file, locator, AGGREGATE, res)
             continue
         value, reason = parse_value(raw)
-        if value == -1 and (config.get("min_score") or 0) >= 0:
+        if value == -1 and (number(config.get("min_score")) or 0) >= 0:
             value, reason = None, "score -1 on a metric whose range starts at 0: HELM's marker for a missing score"
         description = str(config.get("evaluation_description") or "")
-        dataset = _dataset(name, (res.get("source_data") or {}).get("dataset_name"))
+        dataset = _dataset(name, _mapping(res.get("source_data")).get("dataset_name"))
         lower = config.get("lower_is_better")
         if out.add(
             source_file, locator, raw, (i, name), parsed=(value, reason), context=res,
-            model_raw=info["id"], dataset_raw=dataset, dataset_config=leaderboard,
+            model_raw=info["id"], dataset_raw=dataset, dataset_config=leaderboard, source_version=version,
             metric_raw=_metric(name, description), value_raw=json.dumps(raw),
             higher_is_better=None if lower is None else not lower, snapshot_date=snapshot_date,
         ):  # fmt: skip
             # "Chat accuracy - includes easy chat subsets" describes the benchmark; "EM on MMLU" does not.
             datasets.append({"dataset_raw": dataset, "description": description if " - " in description else None,
                              "modality": "text"})
-    return out.records, out.quarantine, _model_row(info), datasets
+    return _model_row(info), datasets
 
 
 def _model_row(info: dict) -> dict:
-    details = info.get("additional_details") or {}
+    details = _mapping(info.get("additional_details"))
     billions, _ = parse_value(details.get("params_billions"))
-    extra = [details[k] for k in ("architecture", "model_type", "precision") if details.get(k)]
+    extra = [str(details[k]) for k in ("architecture", "model_type", "precision") if details.get(k)]
     card = f"{info.get('name') or info['id']} ({info['id']}) by {info.get('developer') or 'unknown developer'}."
     keys = ("architecture", "model_type", "precision", "model_availability")
     tags = [f"{k}:{details[k]}" for k in keys if details.get(k)]
@@ -116,20 +124,17 @@ def _model_row(info: dict) -> dict:
 
 def read(snapshot_dir: Path) -> SourceBatch:
     snapshot_dir = Path(snapshot_dir)
-    retrieved = now_iso()
-    records, quarantine, models, datasets = [], [], {}, {}
+    out, models, datasets = Collector(SOURCE), {}, {}
     for path in snapshot_files(snapshot_dir):
         rel = path.relative_to(snapshot_dir).as_posix()
         doc, bad = read_json(path, rel, orjson.loads)
+        out.quarantine += bad
         if bad:
-            quarantine += bad
             continue
-        recs, bad, model, sets = parse_document(doc, rel, retrieved)
-        records += recs
-        quarantine += bad
+        model, sets = parse_document(doc, rel, out)
         if model:
             models.setdefault(model["model_raw"], model)
         for row in sets:
             if not datasets.get(row["dataset_raw"], {}).get("description"):
                 datasets[row["dataset_raw"]] = row
-    return SourceBatch.build(SOURCE, records, list(models.values()), list(datasets.values()), quarantine)
+    return out.batch(list(models.values()), list(datasets.values()))

@@ -37,8 +37,8 @@ from huggingface_hub.utils import _http as hf_http
 from orchestration.sources.hf_model_cards import parse_card
 from orchestration.sources.landing import atomic_write
 from orchestration.sources.model_index import dataset_rows
-from orchestration.sources.records import SourceBatch, now_iso
-from orchestration.sources.tables import IdMinter, bad_row
+from orchestration.sources.records import SourceBatch
+from orchestration.sources.tables import Collector
 
 SOURCE = "hf_hub_live"
 TIMEOUT = httpx2.Timeout(30.0, connect=10.0)
@@ -157,8 +157,9 @@ def _next_state(state: dict, top: datetime | None, low: datetime | None, complet
             "covered": [[a.isoformat(), b.isoformat()] for a, b in sorted([*rest, (lo, hi)])]}
 
 
-def _card(api: HfApi, info, ids: IdMinter, retrieved_at: str) -> tuple[list, list, list]:
-    """Download and parse one model's README.md at the listed commit; a card the Hub refuses is quarantined."""
+def _card(api: HfApi, info, out: Collector) -> list[dict]:
+    """Download and parse one model's README.md at the listed commit into ``out``; returns its model rows. A card
+    the Hub refuses is quarantined."""
     revision = info.sha or "main"
     url = hf_hub_url(info.id, "README.md", revision=revision)
     try:
@@ -167,17 +168,17 @@ def _card(api: HfApi, info, ids: IdMinter, retrieved_at: str) -> tuple[list, lis
         status = err.response.status_code if err.response is not None else None
         if status is None or status in _TRANSIENT:
             raise
-        return [], [], [bad_row(url, info.id, f"model card unavailable: HTTP {status}", info.model_index)]
+        out.reject(url, info.id, f"model card unavailable: HTTP {status}", info.model_index)
+        return []
     text = Path(path).read_text(encoding="utf-8", errors="replace")
     day = info.last_modified.date().isoformat() if info.last_modified else None
-    return parse_card(text, info.id, url, revision, snapshot_date=day, retrieved_at=retrieved_at, ids=ids)
+    return parse_card(text, info.id, url, revision, snapshot_date=day, out=out)[1]
 
 
 def _read(api: HfApi, state: dict, limit: int) -> tuple[SourceBatch, dict]:
     cursor = _ts(state.get("cursor"))
     covered = [(_ts(lo), _ts(hi)) for lo, hi in state.get("covered", [])]
-    records, models, quarantine = [], {}, []
-    ids, retrieved_at = IdMinter(), now_iso()
+    out, models = Collector(SOURCE), {}
     top = low = None
     examined = cards = 0
     complete = True
@@ -194,14 +195,10 @@ def _read(api: HfApi, state: dict, limit: int) -> tuple[SourceBatch, dict]:
         examined, low = examined + 1, ts or low
         if info.model_index:
             cards += 1
-            recs, model_rows, quar = _card(api, info, ids, retrieved_at)
-            records += recs
-            quarantine += quar
-            models.update((row["model_raw"], row) for row in model_rows)
+            models.update((row["model_raw"], row) for row in _card(api, info, out))
     log.info("%s: %d models examined, %d cards read, %d records, %d quarantined (%s)", SOURCE, examined, cards,
-             len(records), len(quarantine), "caught up" if complete else f"limit {limit} reached")
-    batch = SourceBatch.build(SOURCE, records, list(models.values()), dataset_rows(records), quarantine)
-    return batch, _next_state(state, top, low, complete)
+             len(out.records), len(out.quarantine), "caught up" if complete else f"limit {limit} reached")
+    return out.batch(list(models.values()), dataset_rows(out.records)), _next_state(state, top, low, complete)
 
 
 def read_live(state_path: Path, *, limit: int, token: str | None = None, api: HfApi | None = None,

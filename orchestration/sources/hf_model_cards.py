@@ -26,9 +26,9 @@ import yaml
 from huggingface_hub import ModelCardData
 from huggingface_hub.repocard import REGEX_YAML_BLOCK
 
-from orchestration.sources.model_index import dataset_rows, entry_rows, hf_entries, load_yaml, text
-from orchestration.sources.records import SourceBatch, now_iso
-from orchestration.sources.tables import IdMinter, bad_row
+from orchestration.sources.model_index import dataset_rows, hf_entries, load_yaml, text
+from orchestration.sources.records import SourceBatch
+from orchestration.sources.tables import Collector
 
 SOURCE = "hf_model_cards"
 # collection -> (upstream repository @ commit, snapshot month; day-of-month is not known, the 1st stands in)
@@ -78,49 +78,53 @@ def _model_row(model_id: str, data: dict, body: str) -> dict:
     }
 
 
-def parse_card(readme_text: str, model_id: str, source_file: str, source_version: str, *,
-               card_ref: str | None = None, snapshot_date: str | None = None, flat_guess: bool = False,
-               retrieved_at: str | None = None, ids: IdMinter | None = None) -> tuple[list, list, list]:
-    """Parse one README.md into ``(records, model_rows, quarantine_rows)`` (lists of dicts).
-
-    ``card_ref`` names the card inside ``source_file`` (default: ``model_id``); ``flat_guess`` says
-    ``model_id`` was guessed from a flat file name; ``ids`` shares record-id uniqueness across cards.
-    Record dicts carry a ``dataset_name`` extra for ``model_index.dataset_rows``.
-    """
-    ref = card_ref or model_id
-
-    def bad(reason: str, raw: object) -> tuple[list, list, list]:
-        return [], [], [bad_row(source_file, ref, reason, raw)]
-
-    match = REGEX_YAML_BLOCK.search(readme_text or "")
+def _front_matter(readme_text: str) -> tuple[dict | None, str, str | None]:
+    """``(front matter, card body, None)``, or ``(None, the offending text, why the card cannot be read)``."""
+    match = REGEX_YAML_BLOCK.search(readme_text)
     if not match:
-        return bad("card has no YAML front matter", readme_text or "")
+        return None, readme_text, "card has no YAML front matter"
     try:
         data = load_yaml(match.group(2))
     except yaml.YAMLError as err:
-        return bad(f"malformed YAML front matter: {str(err).splitlines()[0]}", match.group(2))
+        return None, match.group(2), f"malformed YAML front matter: {str(err).splitlines()[0]}"
     if not isinstance(data, dict):
-        return bad("YAML front matter is not a mapping", match.group(2))
+        return None, match.group(2), "YAML front matter is not a mapping"
+    return data, readme_text[match.end():], None
+
+
+def parse_card(readme_text: str, model_id: str, source_file: str, source_version: str, *,
+               card_ref: str | None = None, snapshot_date: str | None = None, flat_guess: bool = False,
+               out: Collector | None = None) -> tuple[list, list, list]:
+    """Parse one README.md into this card's ``(records, model_rows, quarantine_rows)`` (lists of dicts), also
+    collected into ``out`` when given (which keeps record ids unique across cards).
+
+    ``card_ref`` names the card inside ``source_file`` (default: ``model_id``); ``flat_guess`` says
+    ``model_id`` was guessed from a flat file name. Record dicts carry a ``dataset_name`` extra for
+    ``model_index.dataset_rows``.
+    """
+    ref, out = card_ref or model_id, out or Collector(SOURCE)
+    n_records, n_bad = len(out.records), len(out.quarantine)
+    data, body, problem = _front_matter(readme_text or "")
+    if problem:
+        out.reject(source_file, ref, problem, body)
+        return [], [], out.quarantine[n_bad:]
     entries = hf_entries(data["model-index"]) if data.get("model-index") is not None else []
-    names = [e.model for e in entries if e.model]
     if flat_guess:
-        model_id = resolve_model_id(model_id, names)
+        model_id = resolve_model_id(model_id, [e.model for e in entries if e.model])
     for e in entries:
         e.model = model_id  # the repo id is the model; the model-index name is only a display name
-    model_rows = [_model_row(model_id, data, readme_text[match.end():])]
     if not entries:
         reason = "card has no metrics" if "model-index" in data else "card has no model-index"
-        return [], model_rows, bad(reason, data.get("model-index"))[2]
-    records, quarantine = entry_rows(entries, source_file=source_file, source_version=source_version,
-                                     retrieved_at=retrieved_at or now_iso(), snapshot_date=snapshot_date,
-                                     ids=ids, scope=ref)
-    return records, model_rows, quarantine
+        out.reject(source_file, ref, reason, data.get("model-index"))
+    out.add_entries(entries, source_file, scope=ref, source_version=source_version, snapshot_date=snapshot_date)
+    return out.records[n_records:], [_model_row(model_id, data, body)], out.quarantine[n_bad:]
 
 
-def _read_collection(path: Path, rel: str, collection: str, ids: IdMinter, retrieved_at: str):
-    """Yield ``parse_card`` results per line; a bad line or a truncated gzip stream is quarantined."""
+def _read_collection(out: Collector, path: Path, rel: str, collection: str) -> list[dict]:
+    """Parse every card line into ``out``; returns the model rows. A bad line or a truncated gzip stream is
+    quarantined."""
     version, snapshot_date = COLLECTIONS[collection]
-    line_no = 0
+    models, line_no = [], 0
     try:
         with gzip.open(path, "rt", encoding="utf-8") as fh:
             for line_no, line in enumerate(fh, 1):
@@ -129,24 +133,22 @@ def _read_collection(path: Path, rel: str, collection: str, ids: IdMinter, retri
                     readme, guess = card["readme"], card["model_id_guess"]
                     ref = card.get("path") or guess
                 except (json.JSONDecodeError, KeyError, TypeError) as err:
-                    yield [], [], [bad_row(rel, f"line {line_no}", f"unreadable card line: {err}", line)]
+                    out.reject(rel, f"line {line_no}", f"unreadable card line: {err}", line)
                     continue
-                yield parse_card(readme if isinstance(readme, str) else "", guess, rel, version, card_ref=ref,
-                                 snapshot_date=snapshot_date, flat_guess=collection == "cs577",
-                                 retrieved_at=retrieved_at, ids=ids)
+                if not isinstance(guess, str) or not guess.strip():
+                    out.reject(rel, f"line {line_no}", "card line without a model_id_guess", line)
+                    continue
+                models += parse_card(readme if isinstance(readme, str) else "", guess, rel, version, card_ref=ref,
+                                     snapshot_date=snapshot_date, flat_guess=collection == "cs577", out=out)[1]
     except (OSError, EOFError, zlib.error, UnicodeDecodeError) as err:
         what = "file not found" if isinstance(err, FileNotFoundError) else "truncated or corrupt gzip"
-        yield [], [], [bad_row(rel, f"after line {line_no}", f"{what}: {err}")]
+        out.reject(rel, f"after line {line_no}", f"{what}: {err}")
+    return models
 
 
 def read(snapshot_dir: Path) -> SourceBatch:
-    records, models, quarantine = [], {}, []
-    ids, retrieved_at = IdMinter(), now_iso()
+    out, models = Collector(SOURCE), {}
     for path, collection in zip(snapshot_files(snapshot_dir), COLLECTIONS):  # newest collection first
-        rel = path.relative_to(snapshot_dir).as_posix()
-        for recs, model_rows, quar in _read_collection(path, rel, collection, ids, retrieved_at):
-            records += recs
-            quarantine += quar
-            for row in model_rows:
-                models.setdefault(row["model_raw"], row)
-    return SourceBatch.build(SOURCE, records, list(models.values()), dataset_rows(records), quarantine)
+        for row in _read_collection(out, path, path.relative_to(snapshot_dir).as_posix(), collection):
+            models.setdefault(row["model_raw"], row)
+    return out.batch(list(models.values()), dataset_rows(out.records))

@@ -13,8 +13,8 @@ Two flavours of one format:
   dataset), or a ``a/b/c`` string under a header with as many parts or under an AP name (``mAP`` ->
   mAP, AP50, AP75, AP50 being the largest); anything else packed is a problem entry.
 
-Both (and the PwC and timm CSV connectors) flatten into ``Entry`` objects, one per metric value; ``entry_rows``
-turns them into record / quarantine rows with stable, batch-unique ids (``tables.Collector``).
+Both (and the PwC and timm CSV connectors) flatten into ``Entry`` objects, one per metric value, which
+``tables.Collector.add_entries`` turns into records or quarantine rows.
 """
 
 from __future__ import annotations
@@ -29,8 +29,7 @@ from pathlib import Path
 import yaml
 from huggingface_hub.repocard_data import model_index_to_eval_results
 
-from orchestration.sources.tables import Collector, IdMinter, bad_row
-from orchestration.sources.values import parse_value
+from orchestration.sources.tables import as_list, bad_row
 
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -67,34 +66,6 @@ class Entry:
     problem: str | None = None  # structural defect: quarantined with this reason
     raw: object = None  # the offending input, for the quarantine excerpt
     extra: dict = field(default_factory=dict)  # connector-specific side info (display names ...)
-
-
-def entry_rows(
-    entries: list[Entry], *, source_file: str, source_version: str, retrieved_at: str,
-    snapshot_date: str | None = None, ids: IdMinter | None = None, scope: str = "",
-) -> tuple[list[dict], list[dict]]:
-    """Records for entries whose value parses; quarantine rows (with the reason) for the rest.
-
-    ``scope`` names the unit inside ``source_file`` (e.g. the card within a jsonl) and prefixes locators.
-    Record dicts also carry the entry's ``extra`` keys (``SourceBatch.build`` drops unknown columns).
-    """
-    out = Collector("", source_version, ids=ids, retrieved_at=retrieved_at)
-    where = f"{scope}: " if scope else ""
-    for e in entries:
-        context = e.raw if e.raw is not None else e.value
-        parsed = (None, e.problem) if e.problem else parse_value(e.value)
-        if parsed[1] is None and not (e.model and e.dataset and e.metric):
-            missing = [n for n, v in (("model", e.model), ("dataset", e.dataset), ("metric", e.metric)) if not v]
-            parsed = (None, f"missing {' and '.join(missing)}")
-        out.add(
-            source_file, where + e.locator, e.value,
-            (scope, e.model, e.task, e.dataset, e.dataset_config, e.dataset_split, e.metric, *e.key),
-            parsed=parsed, context=context, **e.extra,
-            model_raw=e.model, dataset_raw=e.dataset, dataset_config=e.dataset_config, dataset_split=e.dataset_split,
-            task_raw=e.task, metric_raw=e.metric, snapshot_date=snapshot_date,
-            value_raw=e.value if isinstance(e.value, str) else json.dumps(e.value),
-        )  # fmt: skip
-    return out.records, out.quarantine
 
 
 def dataset_rows(records: list[dict], modality: str | None = None) -> list[dict]:
@@ -215,7 +186,7 @@ def load_index(index_file: Path, root: Path) -> tuple[list[tuple[str, dict]], li
         seen.add(rel)
         try:
             doc = load_yaml(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
+        except (OSError, ValueError, yaml.YAMLError) as err:  # ValueError: not UTF-8, a NUL byte in the path
             reason = "file not found" if isinstance(err, FileNotFoundError) else "unreadable YAML file"
             quarantine.append(bad_row(parent, locator, f"{reason}: {rel}", str(err)))
             return
@@ -224,27 +195,23 @@ def load_index(index_file: Path, root: Path) -> tuple[list[tuple[str, dict]], li
             quarantine.append(bad_row(rel, "", "model-index file is not a mapping", doc))
             return
         docs.append((rel, doc))
-        for k, imp in enumerate(_as_list(doc.get("Import"))):
+        for k, imp in enumerate(as_list(doc.get("Import"))):
             visit(Path(os.path.normpath(path.parent / str(imp))), rel, f"Import[{k}]")
 
     visit(index_file, Path(os.path.relpath(index_file, root)).as_posix(), "")
     return docs, quarantine
 
 
-def _as_list(value: object) -> list:
-    return value if isinstance(value, list) else ([] if value is None else [value])
-
-
 def pwc_entries(doc: dict) -> list[Entry]:
     """One Entry per ``Models[].Results[].Metrics`` value (packed values give one per part); locators are
     ``Models[i].Results[j].Metrics.<name>[.<part>]``. A result with an empty ``Metrics`` is one problem entry."""
     out = []
-    for i, model in enumerate(_as_list(doc.get("Models"))):
+    for i, model in enumerate(as_list(doc.get("Models"))):
         if not isinstance(model, dict):
             out.append(Entry(None, None, None, None, f"Models[{i}]", problem="model is not a mapping", raw=model))
             continue
         name = text(model.get("Name"))
-        for j, result in enumerate(_as_list(model.get("Results"))):
+        for j, result in enumerate(as_list(model.get("Results"))):
             loc = f"Models[{i}].Results[{j}]"
             metrics = result.get("Metrics") if isinstance(result, dict) else None
             if not isinstance(metrics, dict) or not metrics:
@@ -326,7 +293,7 @@ def parse_count(value: object) -> float | None:
 
 
 def _join(value: object) -> str | None:
-    items = [text(v) for v in _as_list(value)]
+    items = [text(v) for v in as_list(value)]
     return ", ".join(v for v in items if v) or None
 
 
@@ -334,12 +301,12 @@ def pwc_model_rows(docs: list[tuple[str, dict]], organization: str | None = None
     """One side row per model Name: params plus a short synthetic card text from Collection and Metadata."""
     collections = {}
     for _, doc in docs:
-        for coll in _as_list(doc.get("Collections")):
+        for coll in as_list(doc.get("Collections")):
             if isinstance(coll, dict) and text(coll.get("Name")):
                 collections.setdefault(text(coll.get("Name")), coll)
     rows = {}
     for _, doc in docs:
-        for model in _as_list(doc.get("Models")):
+        for model in as_list(doc.get("Models")):
             name = text(model.get("Name")) if isinstance(model, dict) else None
             if not name or name in rows:
                 continue
@@ -356,6 +323,6 @@ def pwc_model_rows(docs: list[tuple[str, dict]], organization: str | None = None
             rows[name] = {
                 "model_raw": name, "params": params, "organization": organization,
                 "card_text": ". ".join(f"{k}: {v}" for k, v in parts if v) + ".",
-                "tags": json.dumps([t for t in _as_list(meta.get("Architecture")) if isinstance(t, str)]),
+                "tags": json.dumps([t for t in as_list(meta.get("Architecture")) if isinstance(t, str)]),
             }
     return list(rows.values())

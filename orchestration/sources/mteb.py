@@ -5,8 +5,9 @@ quarantines the rest; rows with the wrong number of fields are quarantined by li
 the task's ``main_score`` from ``task_metadata.json`` (literally ``main_score`` for the ~140 tasks whose
 metadata does not name it); every MTEB main score is higher-is-better (the leaderboard sorts by it
 descending), so ``higher_is_better`` is true. ``source_version`` is the model revision, so revisions stay
-separate records (dedup is dbt's job). Side tables: ``task_metadata.json`` → datasets, ``model_meta.json`` →
-models (with a short synthetic ``card_text``: MTEB has no model cards).
+separate records (dedup is dbt's job); a repeated key is numbered (``Collector.add_frame``). Side tables:
+``task_metadata.json`` → datasets, ``model_meta.json`` → models (with a short synthetic ``card_text``: MTEB has no
+model cards); either file missing or not a JSON list is a quarantine row, and the records still load.
 """
 
 from __future__ import annotations
@@ -18,14 +19,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from .records import SourceBatch, now_iso, record_ids
-from .tables import bad_row, parse_values, read_csv_bytes
+from .records import SourceBatch
+from .tables import Collector, bad_row, file_error, read_csv_bytes, read_json
 
 SOURCE = "mteb"
 MAIN_SCORES = "mteb/main_scores.csv.gz"
 TASK_METADATA = "mteb/task_metadata.json"
 MODEL_META = "mteb/model_meta.json"
 KEY = ["model", "revision", "task", "split", "hf_subset"]
+RECORD_KEY = ["model_raw", "source_version", "dataset_raw", "dataset_split", "dataset_config"]  # KEY, as records
 _CHUNK = 1 << 20
 
 
@@ -64,7 +66,10 @@ def read_main_scores(path: Path, nrows: int | None = None) -> tuple[pd.DataFrame
 
     A truncated or corrupt archive keeps every complete line and quarantines the loss.
     """
-    data, error = _gunzip(Path(path), nrows)
+    try:
+        data, error = _gunzip(Path(path), nrows)
+    except OSError as exc:
+        return _no_rows(), [file_error(MAIN_SCORES, exc)]
     quarantine = []
     if error:
         cut = data.rfind(b"\n") + 1
@@ -75,15 +80,27 @@ def read_main_scores(path: Path, nrows: int | None = None) -> tuple[pd.DataFrame
     df, bad = read_csv_bytes(data, MAIN_SCORES)
     missing = [c for c in [*KEY, "main_score"] if c not in df.columns]
     if missing:
-        empty = pd.DataFrame(columns=[*KEY, "main_score", "line"], dtype="string")
         problem = bad_row(MAIN_SCORES, "line 1", f"missing columns {missing}", list(df.columns))
-        return empty, [*quarantine, *bad, problem]
+        return _no_rows(), [*quarantine, *bad, problem]
     return df, quarantine + bad
 
 
-def load_tasks(path: Path) -> dict[str, dict]:
-    """task_metadata.json as {task name: metadata}."""
-    return {t["name"]: t for t in json.loads(Path(path).read_text()) if isinstance(t, dict) and t.get("name")}
+def _no_rows() -> pd.DataFrame:
+    return pd.DataFrame(columns=[*KEY, "main_score", "line"], dtype="string")
+
+
+def _objects(path: Path, source_file: str) -> tuple[list[dict], list[dict]]:
+    """The objects of a JSON list file, plus quarantine rows for an unreadable file or one that is not a list."""
+    doc, bad = read_json(path, source_file)
+    if doc is not None and not isinstance(doc, list):
+        bad = [bad_row(source_file, "$", "not a JSON list", doc)]
+    return [d for d in doc if isinstance(d, dict)] if isinstance(doc, list) else [], bad
+
+
+def load_tasks(path: Path) -> tuple[dict[str, dict], list[dict]]:
+    """task_metadata.json as {task name: metadata}, plus quarantine rows (an unreadable file or not a list)."""
+    tasks, bad = _objects(path, TASK_METADATA)
+    return {t["name"]: t for t in tasks if isinstance(t.get("name"), str) and t["name"]}, bad
 
 
 def main_score_name(meta: dict | None) -> str:
@@ -124,12 +141,13 @@ def model_rows(metas: list[dict], names) -> list[dict]:
     """One models row per ``org__name`` seen; the most complete model_meta entry wins if there are several."""
     by_dir: dict[str, dict] = {}
     for meta in sorted(metas, key=_completeness, reverse=True):
-        key = meta.get("_dir_model") or str(meta.get("name", "")).replace("/", "__")
+        key = str(meta.get("_dir_model") or str(meta.get("name", "")).replace("/", "__"))
         by_dir.setdefault(key, meta)
     rows = []
     for model_raw in sorted(set(names)):
         meta = by_dir.get(model_raw, {})
-        name = meta.get("name") or model_raw.replace("__", "/", 1)
+        name = meta.get("name") if isinstance(meta.get("name"), str) else None
+        name = name or model_raw.replace("__", "/", 1)
         languages, training = _listify(meta.get("languages")), _listify(meta.get("training_datasets"))
         frameworks, modalities = _listify(meta.get("framework")), _listify(meta.get("modalities"))
         card = [f"{name}: embedding model evaluated on MTEB."]
@@ -157,30 +175,18 @@ def model_rows(metas: list[dict], names) -> list[dict]:
 def read(snapshot_dir: Path, nrows: int | None = None) -> SourceBatch:
     """Read the whole source (``nrows`` limits main_scores rows, for tests)."""
     snapshot_dir = Path(snapshot_dir)
-    retrieved = now_iso()
-    df, quarantine = read_main_scores(snapshot_dir / MAIN_SCORES, nrows)
-    tasks = load_tasks(snapshot_dir / TASK_METADATA)
-    metas = json.loads((snapshot_dir / MODEL_META).read_text())
-    df = df[[*KEY, "main_score", "line"]]  # only what a record needs: row filtering below copies every column
-    values, reasons = parse_values(df["main_score"])
-    ok = reasons.isna().to_numpy()
-    bad = df[~ok]
-    quarantine += [bad_row(MAIN_SCORES, f"line {line}", reason, ",".join(map(str, row)))
-                   for line, reason, row in zip(bad["line"].tolist(), reasons[~ok].tolist(),
-                                                bad[KEY + ["main_score"]].itertuples(index=False))]
-    good = df[ok]
-    dup = good.duplicated(KEY, keep=False)
-    occurrence = pd.Series(0, index=good.index)
-    occurrence[dup] = good[dup].groupby(KEY).cumcount()
-    task_main = {name: main_score_name(meta) for name, meta in tasks.items()}
-    task_type = {name: meta.get("type") for name, meta in tasks.items()}
-    records = pd.DataFrame({
-        "source_record_id": record_ids([MAIN_SCORES] * len(good), *(good[c] for c in KEY), occurrence),
-        "model_raw": good["model"], "dataset_raw": good["task"], "dataset_config": good["hf_subset"],
-        "dataset_split": good["split"], "task_raw": good["task"].map(task_type),
-        "metric_raw": good["task"].map(task_main).fillna("main_score"), "value_raw": good["main_score"],
-        "value": values[ok], "higher_is_better": True, "source_file": MAIN_SCORES,
-        "source_version": good["revision"], "snapshot_date": None, "retrieved_at": retrieved,
-    })
-    return SourceBatch.build(SOURCE, records, model_rows(metas, df["model"].unique()),
-                             dataset_rows(tasks, df["task"].unique()), quarantine)
+    out = Collector(SOURCE)
+    df, out.quarantine = read_main_scores(snapshot_dir / MAIN_SCORES, nrows)
+    tasks, bad_tasks = load_tasks(snapshot_dir / TASK_METADATA)
+    metas, bad_metas = _objects(snapshot_dir / MODEL_META, MODEL_META)
+    out.quarantine += bad_tasks + bad_metas
+    df, names = df[[*KEY, "main_score", "line"]], df["task"].unique()  # the other columns are freed
+    out.add_frame(pd.DataFrame({
+        "model_raw": df["model"], "source_version": df["revision"], "dataset_raw": df["task"],
+        "dataset_split": df["split"], "dataset_config": df["hf_subset"], "value_raw": df["main_score"],
+        "task_raw": df["task"].map({t: tasks.get(t, {}).get("type") for t in names}),
+        "metric_raw": df["task"].map({t: main_score_name(tasks.get(t)) for t in names}),
+        "higher_is_better": True, "line": df["line"],
+    }), MAIN_SCORES, RECORD_KEY, number_repeats=True, locator="line {line}",
+        context=",".join(f"{{{c}}}" for c in [*RECORD_KEY, "value_raw"]))  # fmt: skip
+    return out.batch(model_rows(metas, df["model"].unique()), dataset_rows(tasks, names))

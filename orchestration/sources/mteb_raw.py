@@ -17,7 +17,7 @@ import json
 from pathlib import Path
 
 from .mteb import TASK_METADATA, dataset_rows, load_tasks, main_score_name, model_rows
-from .records import SourceBatch, now_iso
+from .records import SourceBatch
 from .tables import Collector, read_json
 from .values import parse_value
 
@@ -49,7 +49,8 @@ def _flatten(obj: dict, prefix: str = "") -> dict:
 
 
 def _task_name(obj: dict, source_file: str) -> str:
-    return obj.get("task_name") or obj.get("mteb_dataset_name") or Path(source_file).stem
+    names = (obj.get("task_name"), obj.get("mteb_dataset_name"))
+    return next((n for n in names if isinstance(n, str) and n), Path(source_file).stem)
 
 
 def _score_entries(obj: dict, names: list[str]) -> list[tuple[str, str, str, dict]]:
@@ -74,13 +75,15 @@ def _score_entries(obj: dict, names: list[str]) -> list[tuple[str, str, str, dic
     return out
 
 
-def parse_result_json(obj: dict, model_raw: str, revision: str, source_file: str,
-                      task_meta: dict | None = None, retrieved_at: str | None = None) -> tuple[list[dict], list[dict]]:
-    """Parse one MTEB result document into (records, quarantine rows); ``task_meta`` is the task's metadata."""
-    out = Collector(SOURCE, revision, retrieved_at=retrieved_at)
+def parse_result_json(obj: dict, model_raw: str, revision: str, source_file: str, task_meta: dict | None = None,
+                      out: Collector | None = None) -> tuple[list[dict], list[dict]]:
+    """Parse one MTEB result document into its (records, quarantine rows), also collected into ``out`` when given;
+    ``task_meta`` is the task's metadata."""
+    out = out or Collector(SOURCE)
+    n_records, n_bad = len(out.records), len(out.quarantine)
     if not isinstance(obj, dict):
         out.reject(source_file, "$", "result document is not a JSON object", obj)
-        return out.records, out.quarantine
+        return [], out.quarantine[n_bad:]
     task = _task_name(obj, source_file)
     metric = main_score_name(task_meta)
     names = [metric, *_LEGACY_NAMES.get(metric, [])]
@@ -97,21 +100,21 @@ def parse_result_json(obj: dict, model_raw: str, revision: str, source_file: str
             f"main score {metric!r} not among metrics {sorted(k for k in flat if k != 'evaluation_time')[:12]}"))
         out.add(
             source_file, locator, raw, (locator,), parsed=parsed, context=flat,
-            model_raw=model_raw, dataset_raw=task, dataset_config=subset, dataset_split=split,
+            model_raw=model_raw, dataset_raw=task, dataset_config=subset, dataset_split=split, source_version=revision,
             task_raw=(task_meta or {}).get("type"), metric_raw=found, value_raw=json.dumps(raw), higher_is_better=True,
         )  # fmt: skip
-    return out.records, out.quarantine
+    return out.records[n_records:], out.quarantine[n_bad:]
 
 
 def read(snapshot_dir: Path) -> SourceBatch:
     snapshot_dir = Path(snapshot_dir)
-    tasks = load_tasks(snapshot_dir / TASK_METADATA)
-    retrieved = now_iso()
-    records, quarantine, metas, models = [], [], [], set()
+    tasks, bad = load_tasks(snapshot_dir / TASK_METADATA)
+    out, metas, models = Collector(SOURCE), [], set()
+    out.quarantine += bad
     for path in sorted((snapshot_dir / RESULTS).glob("*/*/*.json")):
         rel = path.relative_to(snapshot_dir).as_posix()
         obj, bad = read_json(path, rel)
-        quarantine += bad
+        out.quarantine += bad
         if bad:
             continue
         if path.name == MODEL_META:
@@ -120,8 +123,6 @@ def read(snapshot_dir: Path) -> SourceBatch:
         model_raw, revision = path.parent.parent.name, path.parent.name
         models.add(model_raw)
         task_meta = tasks.get(_task_name(obj, rel)) if isinstance(obj, dict) else None
-        recs, bad = parse_result_json(obj, model_raw, revision, rel, task_meta, retrieved)
-        records += recs
-        quarantine += bad
-    datasets = dataset_rows(tasks, {r["dataset_raw"] for r in records})
-    return SourceBatch.build(SOURCE, records, model_rows(metas, models), datasets, quarantine)
+        parse_result_json(obj, model_raw, revision, rel, task_meta, out)
+    datasets = dataset_rows(tasks, {r["dataset_raw"] for r in out.records})
+    return out.batch(model_rows(metas, models), datasets)

@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from .records import SourceBatch
-from .tables import Collector, parse_values, read_csv_bytes, read_json
+from .tables import Collector, read_bytes, read_csv_bytes, read_json
 
 SOURCE = "open_llm_leaderboard_v1"
 ROOT = "open_llm_leaderboard_v1"
@@ -75,18 +75,17 @@ def map_columns(columns: list[str]) -> tuple[str | None, dict[str, str], list[st
 def _add_cells(out: Collector, frame: pd.DataFrame, mapping: dict[str, str], rel: str, date: str,
                shots: dict[str, str]) -> None:
     """Records or quarantine rows from a frame with ``model``, ``where`` (locator) and benchmark columns."""
+    not_model = ((frame["model"] == "") | (frame["model"].str.lower() == "baseline")).to_numpy()
+    cells = frame[~not_model]
     for bench, column in mapping.items():
-        values, reasons = parse_values(frame[column])
-        for model, where, raw, value, reason in zip(frame["model"], frame["where"], frame[column], values, reasons):
-            locator = f"{where}, {column}"
-            if not model or model.lower() == "baseline":
-                out.reject(rel, locator, "not a model: empty name or the leaderboard's baseline row", model)
-                continue
-            out.add(
-                rel, locator, raw, (where, bench), parsed=(None, reason) if pd.notna(reason) else (value, None),
-                model_raw=model, dataset_raw=bench, dataset_config=shots[bench], metric_raw=BENCHMARKS[bench][0],
-                higher_is_better=True, source_version=date, snapshot_date=f"{date[:4]}-{date[4:6]}-{date[6:]}",
-            )  # fmt: skip
+        for where, model in zip(frame["where"][not_model], frame["model"][not_model]):
+            out.reject(rel, f"{where}, {column}", "not a model: empty name or the leaderboard's baseline row", model)
+        out.add_frame(pd.DataFrame({
+            "model_raw": cells["model"], "where": cells["where"], "locator": cells["where"] + f", {column}",
+            "value_raw": cells[column], "dataset_raw": bench, "dataset_config": shots[bench],
+            "metric_raw": BENCHMARKS[bench][0], "higher_is_better": True, "source_version": date,
+            "snapshot_date": f"{date[:4]}-{date[4:6]}-{date[6:]}",
+        }), rel, ["where", "dataset_raw"], locator="{locator}", context="{value_raw}")  # fmt: skip
 
 
 def _shots(column: str, bench: str) -> str:
@@ -96,7 +95,11 @@ def _shots(column: str, bench: str) -> str:
 
 def read_snapshot_csv(out: Collector, path: Path, rel: str, date: str) -> set[str]:
     """One dated CSV into ``out``; returns the model ids seen."""
-    df, bad = read_csv_bytes(path.read_bytes(), rel)
+    data, bad = read_bytes(path, rel)
+    out.quarantine += bad
+    if data is None:
+        return set()
+    df, bad = read_csv_bytes(data, rel)
     out.quarantine += bad
     model_col, mapping, problems = map_columns([c for c in df.columns if c != "line"])
     for problem in problems:
@@ -143,7 +146,7 @@ def read(snapshot_dir: Path) -> SourceBatch:
             buckets.update(read_size_bucket(out, path, rel, seen.get(BUCKET_DATE, set())))
     models = [{"model_raw": m, "organization": m.split("/")[0] if "/" in m else None,
                "tags": json.dumps([f"size:{buckets[m]}"] if m in buckets else [])}
-              for m in sorted({r["model_raw"] for r in out.records})]
+              for m in sorted(set().union(*(f["model_raw"] for f in out.frames)))]
     datasets = [{"dataset_raw": b, "description": d, "task_type": "multiple-choice question answering",
                  "modality": "text"} for b, d in DESCRIPTIONS.items()]
     return out.batch(models, datasets)

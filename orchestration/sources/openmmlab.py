@@ -36,11 +36,9 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import NamedTuple
 
-from orchestration.sources.model_index import (
-    Entry, IdMinter, dataset_rows, entry_rows, load_index, pwc_entries, pwc_model_rows,
-)
-from orchestration.sources.records import SourceBatch, now_iso
-from orchestration.sources.tables import bad_row, number
+from orchestration.sources.model_index import Entry, dataset_rows, load_index, pwc_entries, pwc_model_rows
+from orchestration.sources.records import SourceBatch
+from orchestration.sources.tables import Collector, bad_row, number
 
 SOURCE = "openmmlab"
 
@@ -137,10 +135,10 @@ def _clean(entries: list[Entry]) -> None:
 
 
 def read(snapshot_dir: Path) -> SourceBatch:
-    models, quarantine, files = {}, [], []
+    out, models, files = Collector(SOURCE), {}, []
     for repo in REPOS:
         _, docs, problems = _metafiles(snapshot_dir, repo)
-        quarantine += problems
+        out.quarantine += problems
         for rel, doc in docs:
             entries = pwc_entries(doc)
             _clean(entries)
@@ -151,7 +149,6 @@ def read(snapshot_dir: Path) -> SourceBatch:
     every = [e for _, _, entries in files for e in entries]
     datasets = spellings([e.dataset for e in every if e.dataset])
     metrics = spellings([e.metric for e in every if e.metric])
-    records, ids, retrieved_at = [], IdMinter(), now_iso()
     modalities: dict[str, Counter] = defaultdict(Counter)
     for repo, rel, entries in files:
         for e in entries:
@@ -160,15 +157,12 @@ def read(snapshot_dir: Path) -> SourceBatch:
                 e.extra["higher_is_better"] = False
             video = REPOS[repo].modality == "image" and "video" in (e.task or "").lower()
             modalities[e.dataset][("video" if video else REPOS[repo].modality, repo)] += 1
-        recs, quar = entry_rows(entries, source_file=rel, source_version=REPOS[repo].version,
-                                retrieved_at=retrieved_at, ids=ids)
-        records += recs
-        quarantine += quar
-    dataset_side = dataset_rows(records)
+        out.add_entries(entries, rel, source_version=REPOS[repo].version)
+    dataset_side = dataset_rows(out.records)
     for row in dataset_side:
         (modality, repo), _ = modalities[row["dataset_raw"]].most_common(1)[0]
         row["modality"] = modality
         row["description"] = row["description"] or (
             f"{row['dataset_raw']}: {row['task_type'] or 'evaluation'} benchmark, as reported in the OpenMMLab "
             f"{repo} model zoo.")
-    return SourceBatch.build(SOURCE, records, list(models.values()), dataset_side, quarantine)
+    return out.batch(list(models.values()), dataset_side)

@@ -16,9 +16,9 @@ import html
 import re
 from pathlib import Path
 
-from orchestration.sources.model_index import Entry, entry_rows, text
-from orchestration.sources.records import SourceBatch, now_iso
-from orchestration.sources.tables import IdMinter, bad_row, read_json
+from orchestration.sources.model_index import Entry, text
+from orchestration.sources.records import SourceBatch
+from orchestration.sources.tables import Collector, as_list, read_json
 
 SOURCE = "pwc_sota_extractor"
 VERSION = "paperswithcode/sota-extractor@e6374da"
@@ -31,17 +31,17 @@ def snapshot_files(snapshot_dir: Path) -> list[Path]:
 
 
 def _walk(tasks: list, loc: str, inherited: list[str], out: list[Entry], datasets: dict) -> None:
-    for i, task in enumerate(tasks if isinstance(tasks, list) else []):
+    for i, task in enumerate(tasks):
         tloc = f"{loc}[{i}]"
         if not isinstance(task, dict):
             out.append(Entry(None, None, None, None, tloc, problem="task is not a mapping", raw=task))
             continue
         name = text(task.get("task"))
-        categories = [c for c in task.get("categories") or [] if isinstance(c, str)] or inherited
+        categories = [c for c in as_list(task.get("categories")) if isinstance(c, str)] or inherited
         modality = next((MODALITY.get(c.lower(), c.lower()) for c in categories), None)
-        for j, ds in enumerate(task.get("datasets") or []):
+        for j, ds in enumerate(as_list(task.get("datasets"))):
             _walk_dataset(ds, f"{tloc}.datasets[{j}]", name, None, [], modality, out, datasets)
-        _walk(task.get("subtasks") or [], f"{tloc}.subtasks", categories, out, datasets)
+        _walk(as_list(task.get("subtasks")), f"{tloc}.subtasks", categories, out, datasets)
 
 
 def _name(value: object) -> str | None:
@@ -56,14 +56,14 @@ def _walk_dataset(ds, loc, task, top, config, modality, out, datasets) -> None:
         return
     name = _name(ds.get("dataset")) or _name(ds.get("subdataset"))
     dataset, config = (top, [*config, name]) if top else (name, config)
-    rows = (ds.get("sota") or {}).get("rows") if isinstance(ds.get("sota"), dict) else None
+    rows = as_list(ds["sota"].get("rows") if isinstance(ds.get("sota"), dict) else None)
     if dataset and not top:
-        dates = sorted(d[:10] for d in (text(r.get("paper_date")) for r in rows or [] if isinstance(r, dict))
+        dates = sorted(d[:10] for d in (text(r.get("paper_date")) for r in rows if isinstance(r, dict))
                        if d and re.fullmatch(r"\d{4}-\d{2}-\d{2}.*", d))
         datasets.setdefault(dataset, {"dataset_raw": dataset, "description": text(ds.get("description")),
                                       "task_type": task, "modality": modality,
                                       "release_date": dates[0] if dates else None})
-    for k, row in enumerate(rows if isinstance(rows, list) else []):
+    for k, row in enumerate(rows):
         rloc = f"{loc}.sota.rows[{k}]"
         metrics = row.get("metrics") if isinstance(row, dict) else None
         if not isinstance(metrics, dict):
@@ -78,24 +78,27 @@ def _walk_dataset(ds, loc, task, top, config, modality, out, datasets) -> None:
                              dataset_config=" / ".join(c for c in config if c) or None,
                              key=(paper["paper_url"], paper["paper_date"]), extra=paper,
                              raw={"model_name": model, metric: value}))
-    for s, sub in enumerate(ds.get("subdatasets") or []):
+    for s, sub in enumerate(as_list(ds.get("subdatasets"))):
         _walk_dataset(sub, f"{loc}.subdatasets[{s}]", task, dataset, config, modality, out, datasets)
 
 
 def parse_evaluation_tables(tasks: list[dict], source_file: str, source_version: str, *,
-                            snapshot_date: str | None = None, retrieved_at: str | None = None,
-                            ids: IdMinter | None = None) -> tuple[list[dict], list[dict], list[dict]]:
-    """``(records, dataset_rows, quarantine_rows)`` for one evaluation-tables document (a list of tasks).
+                            snapshot_date: str | None = None, out: Collector | None = None
+                            ) -> tuple[list[dict], list[dict], list[dict]]:
+    """``(records, dataset_rows, quarantine_rows)`` of one evaluation-tables document (a list of tasks), also
+    collected into ``out`` when given.
 
     Record dicts carry ``paper_title`` / ``paper_url`` / ``paper_date`` extras for ``model_rows``.
     """
-    if not isinstance(tasks, list):
-        return [], [], [bad_row(source_file, "", "document is not a list of tasks", tasks)]
+    out = out or Collector(SOURCE)
+    n_records, n_bad = len(out.records), len(out.quarantine)
     entries, datasets = [], {}
-    _walk(tasks, "", [], entries, datasets)
-    records, quarantine = entry_rows(entries, source_file=source_file, source_version=source_version,
-                                     retrieved_at=retrieved_at or now_iso(), snapshot_date=snapshot_date, ids=ids)
-    return records, list(datasets.values()), quarantine
+    if isinstance(tasks, list):
+        _walk(tasks, "", [], entries, datasets)
+    else:
+        out.reject(source_file, "", "document is not a list of tasks", tasks)
+    out.add_entries(entries, source_file, source_version=source_version, snapshot_date=snapshot_date)
+    return out.records[n_records:], list(datasets.values()), out.quarantine[n_bad:]
 
 
 def model_rows(records: list[dict]) -> list[dict]:
@@ -110,18 +113,12 @@ def model_rows(records: list[dict]) -> list[dict]:
 
 
 def read(snapshot_dir: Path) -> SourceBatch:
-    records, datasets, quarantine = [], {}, []
-    ids, retrieved_at = IdMinter(), now_iso()
+    out, datasets = Collector(SOURCE), {}
     for path in snapshot_files(snapshot_dir):
         rel = path.relative_to(snapshot_dir).as_posix()
         doc, bad = read_json(path, rel)
-        if bad:
-            quarantine += bad
-            continue
-        recs, ds_rows, quar = parse_evaluation_tables(doc, rel, VERSION, snapshot_date=SNAPSHOT_DATE,
-                                                      retrieved_at=retrieved_at, ids=ids)
-        records += recs
-        quarantine += quar
-        for row in ds_rows:
-            datasets.setdefault(row["dataset_raw"], row)
-    return SourceBatch.build(SOURCE, records, model_rows(records), list(datasets.values()), quarantine)
+        out.quarantine += bad
+        if not bad:
+            for row in parse_evaluation_tables(doc, rel, VERSION, snapshot_date=SNAPSHOT_DATE, out=out)[1]:
+                datasets.setdefault(row["dataset_raw"], row)
+    return out.batch(model_rows(out.records), list(datasets.values()))

@@ -28,7 +28,7 @@ import pandas as pd
 from orchestration.sources import pwc
 from orchestration.sources.landing import TABLES, atomic_write
 from orchestration.sources.records import SourceBatch, now_iso
-from orchestration.sources.tables import bad_row
+from orchestration.sources.tables import Collector
 
 SOURCE = "pwc_live"
 DEFAULT_URL = "https://production-media.paperswithcode.com/about/evaluation-tables.json.gz"
@@ -79,16 +79,15 @@ def fetch(client: httpx2.Client, url: str, headers: dict, *, attempts: int = 5, 
 
 def parse_archive(content: bytes, url: str, snapshot_date: str | None) -> SourceBatch:
     """Parse the downloaded bytes (gzipped or not) into a batch; an unreadable archive is one quarantine row."""
-    version = "sha256:" + hashlib.sha256(content).hexdigest()[:16]
+    version, out = "sha256:" + hashlib.sha256(content).hexdigest()[:16], Collector(SOURCE)
     try:
         tasks = json.loads(gzip.decompress(content) if content[:2] == b"\x1f\x8b" else content)
     except (OSError, EOFError, ValueError) as err:  # bad gzip, truncated stream, bad JSON / encoding
-        row = bad_row(url, "", f"unreadable archive: {type(err).__name__}: {err}"[:300],
-                      content[:300].decode("utf-8", "replace"))
-        return SourceBatch.build(SOURCE, [], quarantine=[row])
-    records, datasets, quarantine = pwc.parse_evaluation_tables(tasks, url, version, snapshot_date=snapshot_date,
-                                                                retrieved_at=now_iso())
-    return SourceBatch.build(SOURCE, records, pwc.model_rows(records), datasets, quarantine)
+        out.reject(url, "", f"unreadable archive: {type(err).__name__}: {err}"[:300],
+                   content[:300].decode("utf-8", "replace"))
+        return out.batch()
+    _, datasets, _ = pwc.parse_evaluation_tables(tasks, url, version, snapshot_date=snapshot_date, out=out)
+    return out.batch(pwc.model_rows(out.records), datasets)
 
 
 def _load_cache(cache_dir: Path, url: str) -> tuple[dict, SourceBatch] | None:

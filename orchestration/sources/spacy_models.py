@@ -36,7 +36,7 @@ from pathlib import Path
 from packaging.version import InvalidVersion, Version
 
 from orchestration.sources.records import SourceBatch
-from orchestration.sources.tables import Collector, read_json
+from orchestration.sources.tables import Collector, as_list, read_json
 from orchestration.sources.values import parse_value
 
 SOURCE = "spacy_models"
@@ -76,7 +76,7 @@ def _version(meta: dict) -> Version | None:
 
 def _sources(meta: dict) -> list[str]:
     """Source names: v2 strings, v3 dicts' ``name``."""
-    names = [s.get("name") if isinstance(s, dict) else s for s in meta.get("sources") or []]
+    names = [s.get("name") if isinstance(s, dict) else s for s in as_list(meta.get("sources"))]
     return [n.strip() for n in names if isinstance(n, str) and n.strip()]
 
 
@@ -101,7 +101,7 @@ def _model_row(model: str, meta: dict, scores: dict, versions: int) -> dict:
                      f"{versions} scored version(s)). {str(meta.get('description') or '').strip()} "
                      + "; ".join(f for f in facts if f) + ".",
         "tags": json.dumps([f"lang:{meta['lang']}", f"version:{meta['version']}"]
-                           + [f"component:{c}" for c in meta.get("components") or meta.get("pipeline") or []
+                           + [f"component:{c}" for c in as_list(meta.get("components") or meta.get("pipeline"))
                               if isinstance(c, str)]),
         "library": "spacy", "pipeline_tag": "token-classification",
         "base_model": next((n for n in _sources(meta) if TRANSFORMER.search(n)), None),

@@ -1,5 +1,5 @@
-"""Helpers every connector shares: quarantine rows, tolerant JSON / CSV readers, batch-unique record ids, the
-record collector, and vectorised value parsing.
+"""Helpers every connector shares: quarantine rows, tolerant JSON / YAML / CSV / markdown readers, vectorised
+value parsing, batch-unique record ids and the one record builder, ``Collector``.
 
 Readers never raise on bad input: they return what they could read plus quarantine rows for the rest.
 """
@@ -13,7 +13,6 @@ import io
 import json
 import re
 import zlib
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +21,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import yaml
 
-from orchestration.sources.records import SourceBatch, excerpt, now_iso, record_id
+from orchestration.sources.records import SourceBatch, excerpt, now_iso, record_id, record_ids
 from orchestration.sources.values import parse_value
 
 
@@ -36,7 +35,26 @@ def number(raw: object) -> float | None:
     return parse_value(raw)[0]
 
 
+def as_list(value: object) -> list:
+    """A list as is, a missing value as [], anything else as a one-item list (a document's odd shapes)."""
+    return value if isinstance(value, list) else ([] if value is None else [value])
+
+
 # ---- readers ---------------------------------------------------------------------------------------------------
+
+
+def file_error(source_file: str, exc: OSError) -> dict:
+    """The quarantine row of a file that cannot be opened."""
+    reason = "file not found" if isinstance(exc, FileNotFoundError) else "unreadable file"
+    return bad_row(source_file, "file", f"{reason}: {exc}")
+
+
+def _repeated_names(source_file: str, header: list[str], raw: str) -> list[dict]:
+    """[quarantine row] for a CSV header that names a column twice (which of the two is meant?), else []."""
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if not repeated:
+        return []
+    return [bad_row(source_file, "line 1", f"malformed CSV header: repeated column names {repeated}", raw)]
 
 
 def read_bytes(path: Path, source_file: str) -> tuple[bytes | None, list[dict]]:
@@ -45,8 +63,7 @@ def read_bytes(path: Path, source_file: str) -> tuple[bytes | None, list[dict]]:
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        reason = "file not found" if isinstance(exc, FileNotFoundError) else "unreadable file"
-        return None, [bad_row(source_file, "file", f"{reason}: {exc}")]
+        return None, [file_error(source_file, exc)]
     if data[:2] == b"\x1f\x8b":
         try:
             data = gzip.decompress(data)
@@ -137,6 +154,8 @@ def read_csv_rows(path: Path, source_file: str) -> tuple[list[str], list[tuple[i
             header = [h.strip().lstrip("\ufeff") for h in next(reader, [])]
             if not any(header):
                 return [], [], [bad_row(source_file, "file", "empty file")]
+            if repeated := _repeated_names(source_file, header, ",".join(header)):
+                return [], [], repeated
             for line in reader:
                 if not any(cell.strip() for cell in line):
                     continue
@@ -161,6 +180,8 @@ def read_csv_bytes(data: bytes, source_file: str) -> tuple[pd.DataFrame, list[di
     header = next(csv.reader([first]), []) if first else []
     if not any(header):
         return pd.DataFrame(columns=["line"]), [bad_row(source_file, "line 1", "no CSV header", first)]
+    if repeated := _repeated_names(source_file, header, first):
+        return pd.DataFrame(columns=["line"]), repeated
     bad_lines: list[int] = []
 
     def on_bad(row) -> str:
@@ -204,19 +225,43 @@ class IdMinter:
     """Stable record ids, unique within a batch: a repeated identity gets its occurrence number appended."""
 
     def __init__(self) -> None:
-        self._seen: Counter = Counter()
+        self._ids: set[str] = set()
+        self._later: list = []  # id arrays from ``many``, added to ``_ids`` only when next needed
+        self._repeats: dict[str, int] = {}
+
+    def _known(self) -> set[str]:
+        """Every id minted so far."""
+        while self._later:
+            self._ids.update(self._later.pop())
+        return self._ids
 
     def __call__(self, *parts: object) -> str:
-        rid = record_id(*parts)
-        self._seen[rid] += 1
-        return rid if self._seen[rid] == 1 else record_id(*parts, self._seen[rid])
+        rid, known = record_id(*parts), self._known()
+        if rid not in known:
+            known.add(rid)
+            return rid
+        self._repeats[rid] = self._repeats.get(rid, 1) + 1
+        return record_id(*parts, self._repeats[rid])
+
+    def many(self, *columns, distinct: bool = False):
+        """A list-like of ``self(*row)`` for each row of equal-length columns, vectorised (``record_ids``) unless an
+        id repeats; ``distinct``: the rows are known to differ from each other, so only earlier ids are looked for."""
+        rids, known = record_ids(*columns), self._known()
+        if (distinct or len(set(rids)) == len(rids)) and (not known or known.isdisjoint(rids)):
+            self._later.append(pd.array(rids, dtype="str"))  # compact: it becomes the frame's id column as is
+            return self._later[-1]
+        lists = [c.tolist() if isinstance(c, pd.Series) else c for c in columns]
+        return [self(*row) for row in zip(*lists)]
 
 
 class Collector:
-    """Accumulates a connector's records and quarantine rows; every record gets a batch-unique stable id.
+    """The one record builder: accumulates a connector's records and quarantine rows, every record with a
+    batch-unique stable id, row by row (``add``), per model-index entry (``add_entries``) or per frame
+    (``add_frame``).
 
     ``ids`` shares id uniqueness with other collectors of the same batch; ``source_version`` is the default
-    (a record's fields may override it, e.g. a model revision).
+    (a record's fields may override it, e.g. a model revision). ``records`` holds the row-wise records,
+    ``frames`` the vectorised ones.
     """
 
     def __init__(self, source: str, source_version: str | None = None, *, ids: IdMinter | None = None,
@@ -225,6 +270,7 @@ class Collector:
         self.ids = ids or IdMinter()
         self.retrieved_at = retrieved_at or now_iso()
         self.records: list[dict] = []
+        self.frames: list[pd.DataFrame] = []
         self.quarantine: list[dict] = []
 
     def reject(self, source_file: str, locator: str, reason: str, raw: object = "") -> None:
@@ -247,5 +293,56 @@ class Collector:
         })
         return True
 
+    def add_entries(self, entries, source_file: str, *, scope: str = "", **fields) -> None:
+        """``add`` each model-index ``Entry`` (``model_index``); a problem entry, or one without a model, dataset or
+        metric name, is quarantined. ``scope`` names the unit inside ``source_file`` (the card in a jsonl): it
+        prefixes locators and is part of the ids. ``fields`` and each entry's ``extra`` are record columns."""
+        where = f"{scope}: " if scope else ""
+        for e in entries:
+            parsed = (None, e.problem) if e.problem else parse_value(e.value)
+            if parsed[1] is None and not (e.model and e.dataset and e.metric):
+                missing = [n for n, v in (("model", e.model), ("dataset", e.dataset), ("metric", e.metric)) if not v]
+                parsed = (None, f"missing {' and '.join(missing)}")
+            self.add(
+                source_file, where + e.locator, e.value,
+                (scope, e.model, e.task, e.dataset, e.dataset_config, e.dataset_split, e.metric, *e.key),
+                parsed=parsed, context=e.raw if e.raw is not None else e.value, **{
+                    **fields, **e.extra, "model_raw": e.model, "dataset_raw": e.dataset, "task_raw": e.task,
+                    "dataset_config": e.dataset_config, "dataset_split": e.dataset_split, "metric_raw": e.metric,
+                    "value_raw": e.value if isinstance(e.value, str) else json.dumps(e.value, default=str)},
+            )  # fmt: skip
+
+    def add_frame(self, frame: pd.DataFrame, source_file: str, key: list[str], *, locator: str, context: str,
+                  number_repeats: bool = False) -> pd.DataFrame:
+        """Vectorised ``add``: a record per row of ``frame`` whose ``value_raw`` parses (``parse_values``), a
+        quarantine row for the rest; returns the records added.
+
+        ``frame`` holds record columns (``source_version`` defaults to the collector's; columns that are not
+        record columns are dropped by ``batch``). The id hashes ``source_file`` and the ``key`` columns, plus, with
+        ``number_repeats``, the 0-based occurrence of the key among the loaded rows. ``locator`` and ``context``
+        are ``str.format`` templates over a row's columns, filled for quarantined rows only.
+        """
+        values, reasons = parse_values(frame["value_raw"])
+        ok = reasons.isna().to_numpy()
+        self.quarantine += [bad_row(source_file, locator.format(**row), reason, context.format(**row))
+                            for row, reason in zip(frame[~ok].to_dict("records"), reasons[~ok].tolist())]
+        good = frame[ok]
+        parts = [good[c] for c in key]
+        if number_repeats:
+            dup = good.duplicated(key, keep=False).to_numpy()
+            occurrence = np.zeros(len(good), dtype=int)
+            occurrence[dup] = good[dup].groupby(key).cumcount().to_numpy()
+            parts.append(occurrence.tolist())
+        ids = self.ids.many([source_file] * len(good), *parts, distinct=number_repeats)
+        good = good.assign(source_record_id=ids, value=values.to_numpy()[ok], source_file=source_file,
+                           retrieved_at=self.retrieved_at)
+        if "source_version" not in good:
+            good["source_version"] = self.source_version
+        self.frames.append(good)
+        return good
+
     def batch(self, models=(), datasets=()) -> SourceBatch:
-        return SourceBatch.build(self.source, self.records, models, datasets, self.quarantine)
+        frames = ([pd.DataFrame.from_records(self.records)] if self.records else []) + self.frames
+        if len(frames) > 1:
+            frames = [pd.concat(frames, ignore_index=True)]
+        return SourceBatch.build(self.source, frames[0] if frames else [], models, datasets, self.quarantine)

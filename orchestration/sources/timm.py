@@ -15,11 +15,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from orchestration.sources.model_index import (
-    Entry, dataset_rows, entry_rows, load_index, parse_count, pwc_entries, pwc_model_rows,
-)
-from orchestration.sources.records import SourceBatch, now_iso
-from orchestration.sources.tables import IdMinter, read_csv_rows
+from orchestration.sources.model_index import Entry, dataset_rows, load_index, parse_count, pwc_entries, pwc_model_rows
+from orchestration.sources.records import SourceBatch
+from orchestration.sources.tables import Collector, read_csv_rows
 
 SOURCE = "timm"
 VERSION = "huggingface/pytorch-image-models@aa4b585"
@@ -55,25 +53,22 @@ def _results_csv(rows: list[tuple[int, dict]], dataset: str) -> tuple[list[Entry
 
 def read(snapshot_dir: Path) -> SourceBatch:
     root = snapshot_dir / "timm"
-    records, models, quarantine = [], {}, []
-    ids, retrieved_at = IdMinter(), now_iso()
-    common = dict(source_version=VERSION, snapshot_date=SNAPSHOT_DATE, retrieved_at=retrieved_at, ids=ids)
+    out, models = Collector(SOURCE, VERSION), {}
 
-    def add(entries: list[Entry], rel: str, model_rows, problems=()) -> None:
-        recs, quar = entry_rows(entries, source_file=rel, **common)
-        records.extend(recs)
-        quarantine.extend([*problems, *quar])
+    def add(entries: list[Entry], rel: str, model_rows) -> None:
+        out.add_entries(entries, rel, snapshot_date=SNAPSHOT_DATE)
         for row in model_rows:
             models.setdefault(row["model_raw"], row)
 
     for path in sorted(root.glob("results/results-*.csv"), key=lambda p: p.name != "results-imagenet.csv"):
         rel = path.relative_to(snapshot_dir).as_posix()
         _, rows, problems = read_csv_rows(path, rel)
+        out.quarantine += problems
         entries, model_rows = _results_csv(rows, path.stem.removeprefix("results-"))
-        add(entries, rel, model_rows.values(), problems)
+        add(entries, rel, model_rows.values())
     for path in sorted(root.glob("model_index_yaml/*.yaml")):
         docs, problems = load_index(path, snapshot_dir)
-        quarantine.extend(problems)
+        out.quarantine += problems
         for rel, doc in docs:
             add(pwc_entries(doc), rel, pwc_model_rows([(rel, doc)]))
 
@@ -86,5 +81,4 @@ def read(snapshot_dir: Path) -> SourceBatch:
             side["tags"] = json.dumps([*json.loads(side["tags"]), f"pretrain:{pretrain}"])
     for side in models.values():
         side["library"] = "timm"
-    return SourceBatch.build(SOURCE, records, list(models.values()),
-                             dataset_rows(records, modality="image"), quarantine)
+    return out.batch(list(models.values()), dataset_rows(out.records, modality="image"))

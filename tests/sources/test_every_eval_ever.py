@@ -1,5 +1,6 @@
 import json
 
+import pandas as pd
 import pytest
 
 from orchestration.sources import every_eval_ever as eee
@@ -69,3 +70,30 @@ def test_bad_documents_inline(tmp_path):
     reasons = sorted(batch.quarantine.reason)
     assert reasons[0] == "document without an evaluation_results list"
     assert reasons[1] == "missing value: 'N/A'" and reasons[2].startswith("not valid JSON")
+
+
+def test_wrong_types_are_quarantined_or_ignored_not_raised(tmp_path):
+    root = tmp_path / eee.ROOT / "lb" / "org"
+    root.mkdir(parents=True)
+    perplexity = _doc()["evaluation_results"][0]
+    odd = [{**perplexity, "metric_config": 7}, {**perplexity, "source_data": 7, "evaluation_name": "A"},
+           {**perplexity, "source_data": {"dataset_name": []}, "evaluation_name": "B"},
+           {**perplexity, "metric_config": {"min_score": "0"}, "evaluation_name": "C", "score_details": {"score": -1}}]
+    docs = {
+        "odd_results": _doc(evaluation_results=odd),
+        "odd_meta": _doc(source_metadata=7, retrieved_timestamp="1e20",
+                         model_info={"id": "org/x", "additional_details": 7}),
+        "odd_details": _doc(model_info={"id": "org/y", "additional_details": {"architecture": "a", "precision": 7}}),
+        "list_id": _doc(model_info={"id": ["org/z"]}),
+    }
+    for name, doc in docs.items():
+        (root / f"{name}.json").write_text(json.dumps(doc))
+    batch = eee.read(tmp_path)
+    assert batch.read_count == 9 and len(batch.records) == 5
+    recs = batch.records.set_index("model_raw")
+    assert sorted(recs.loc["org/m", "dataset_raw"]) == ["A", "B", "Perplexity"]  # odd_results
+    odd_meta = recs.loc["org/x"]  # one Perplexity record: the folder names the leaderboard, no date
+    assert odd_meta.dataset_config == "lb" and pd.isna(odd_meta.snapshot_date)
+    reasons = set(batch.quarantine.reason)
+    assert "document without model_info.id" in reasons and any("HELM's marker" in r for r in reasons)
+    assert batch.models.set_index("model_raw").loc["org/y", "card_text"].endswith("a, 7")

@@ -1,6 +1,7 @@
 """Hugging Face model cards: real cards from the snapshot plus hand-written bad ones."""
 
 import gzip
+import json
 
 from orchestration.sources import hf_model_cards as hf
 
@@ -89,3 +90,21 @@ def test_full_read(snapshot_batch):
     assert 4_000 < reasons["card has no metrics"] < 7_000
     assert batch.models["model_raw"].is_unique and batch.datasets["dataset_raw"].is_unique
     assert "Common Voice" in " ".join(batch.datasets["description"].dropna())
+
+
+def test_card_lines_without_a_model_id_and_date_values(tmp_path):
+    dated = TEMPLATE.replace("results: []", """results:
+  - task: {type: text-classification}
+    dataset: {type: imdb, name: IMDB}
+    metrics:
+    - {type: accuracy, value: 0.93}
+    - {type: date, value: 2020-01-01}""")
+    lines = [{"readme": TEMPLATE, "model_id_guess": None}, {"readme": TEMPLATE, "model_id_guess": ["o/m"]},
+             {"readme": dated, "model_id_guess": "o/m"}]
+    path = tmp_path / "hf_model_cards" / "saranscript" / "cards_with_model_index.jsonl.gz"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(gzip.compress("".join(json.dumps(line) + "\n" for line in lines).encode()))
+    batch = hf.read(tmp_path)
+    assert batch.records.value.tolist() == [0.93] and batch.models.model_raw.tolist() == ["o/m"]
+    reasons = batch.quarantine.reason.tolist()
+    assert reasons.count("card line without a model_id_guess") == 2 and "not a number: '2020-01-01'" in reasons

@@ -1,9 +1,10 @@
 """Shared model-index parsing: both flavours, imports, value parsing and ids."""
 
 from orchestration.sources.model_index import (
-    Entry, IdMinter, dataset_rows, entry_rows, hf_entries, load_index, load_yaml, packed_header, parse_count,
-    pwc_entries, pwc_model_rows, unpack,
+    Entry, dataset_rows, hf_entries, load_index, load_yaml, packed_header, parse_count, pwc_entries, pwc_model_rows,
+    unpack,
 )
+from orchestration.sources.tables import Collector, IdMinter
 
 HF_INDEX = load_yaml("""
 - name: my-model
@@ -21,8 +22,10 @@ HF_INDEX = load_yaml("""
 """)
 
 
-def rows(entries, **kw):
-    return entry_rows(entries, source_file="f", source_version="v", retrieved_at="t", **kw)
+def rows(entries, ids=None):
+    out = Collector("", "v", ids=ids, retrieved_at="t")
+    out.add_entries(entries, "f")
+    return out.records, out.quarantine
 
 
 def test_hf_entries_strict_and_lenient():
@@ -137,3 +140,13 @@ def test_bare_list_and_empty_metrics(tmp_path):
                                                                  "result without metric values")]
     assert quarantine == [] and [q["reason"] for q in load_index(tmp_path / "scalar.yml", tmp_path)[1]] == [
         "model-index file is not a mapping"]
+
+
+def test_unusable_import_path_and_date_values(tmp_path):
+    (tmp_path / "model-index.yml").write_text('Import:\n- "configs/a\\x00b.yml"\nModels:\n- Name: m\n  Results:\n'
+                                              "  - {Task: T, Dataset: D, Metrics: {AP: 1.5, Date: 2020-01-01}}\n")
+    docs, quarantine = load_index(tmp_path / "model-index.yml", tmp_path)
+    assert [rel for rel, _ in docs] == ["model-index.yml"]
+    assert quarantine[0]["reason"].startswith("unreadable YAML file: configs/a")
+    records, problems = rows(pwc_entries(docs[0][1]))
+    assert [r["value"] for r in records] == [1.5] and [p["reason"] for p in problems] == ["not a number: '2020-01-01'"]

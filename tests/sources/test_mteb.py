@@ -74,3 +74,27 @@ def test_missing_column_quarantines_file(tmp_path):
     text = HEADER.replace("main_score", "score") + _row("0.5")
     batch = mteb.read(_snapshot(tmp_path, gzip.compress(text.encode())))
     assert len(batch.records) == 0 and "missing columns ['main_score']" in batch.quarantine.reason.iloc[0]
+
+
+def test_missing_or_malformed_files_are_quarantined(tmp_path):
+    snap = _snapshot(tmp_path, gzip.compress((HEADER + _row("0.5")).encode()))
+    (snap / mteb.TASK_METADATA).write_text("{not json")
+    (snap / mteb.MODEL_META).write_text(json.dumps({"name": "org/m"}))  # an object, not a list
+    batch = mteb.read(snap)
+    assert batch.records.value.tolist() == [0.5] and batch.records.metric_raw.tolist() == ["main_score"]
+    assert sorted(batch.quarantine.reason)[0] == "not a JSON list"
+    assert sorted(batch.quarantine.reason)[1].startswith("not valid JSON")
+    (snap / mteb.MODEL_META).write_text(json.dumps([{"name": 7, "_dir_model": "org__m"}, {"_dir_model": ["x"]}, 1]))
+    model = mteb.read(snap).models.set_index("model_raw").loc["org__m"]
+    assert model.organization == "org" and model.card_text.startswith("org/m: ")  # the name from the folder
+    (snap / mteb.MAIN_SCORES).unlink()
+    batch = mteb.read(snap)
+    assert batch.records.empty and batch.quarantine.locator.tolist() == ["file", "file"]
+    assert batch.quarantine.reason.iloc[0].startswith("file not found")
+
+
+def test_header_naming_a_column_twice_quarantines_the_file(tmp_path):
+    text = HEADER.replace("languages", "model") + _row("0.5") + _row("0.5")
+    batch = mteb.read(_snapshot(tmp_path, gzip.compress(text.encode())))
+    assert batch.records.empty
+    assert batch.quarantine.reason.iloc[0] == "malformed CSV header: repeated column names ['model']"

@@ -60,3 +60,13 @@ def test_not_json_file_is_quarantined_rest_loads(tmp_path, snapshot_dir):
     assert batch.records.metric_raw.iloc[0] == "accuracy"
     assert batch.quarantine.reason.iloc[0].startswith("not valid JSON")
     assert batch.models.params.tolist() == [5.0]
+
+
+def test_non_text_task_name_and_missing_task_metadata(tmp_path):
+    rev = tmp_path / mteb_raw.RESULTS / "org__m" / "r1"
+    rev.mkdir(parents=True)
+    (rev / "Banking77Classification.json").write_text(json.dumps(
+        {"task_name": 7, "scores": {"test": [{"hf_subset": "default", "main_score": 0.7}]}}))
+    batch = mteb_raw.read(tmp_path)  # no task_metadata.json
+    assert batch.records.dataset_raw.tolist() == ["Banking77Classification"]  # the file name names the task
+    assert batch.quarantine.reason.tolist()[0].startswith("file not found") and batch.read_count == 2

@@ -72,3 +72,14 @@ def test_unreadable_file_is_quarantined(tmp_path):
     (tasks / "good.json").write_text(json.dumps(TABLES))
     batch = pwc.read(tmp_path)
     assert len(batch.records) == 3 and batch.quarantine["reason"].str.startswith("not valid JSON").sum() == 1
+
+
+def test_wrong_types_become_problem_rows_not_errors():
+    tables = [{"task": "T", "categories": "Speech", "datasets": 7, "subtasks": [{"task": "U", "datasets": [
+        {"dataset": "D", "sota": {"rows": 7}, "subdatasets": 7}]}]}]
+    records, datasets, quarantine = pwc.parse_evaluation_tables(tables, "t.json", "v")
+    assert records == [] and [(q["locator"], q["reason"]) for q in quarantine] == [
+        ("[0].datasets[0]", "dataset is not a mapping"),
+        ("[0].subtasks[0].datasets[0].sota.rows[0]", "row without a metrics mapping"),
+        ("[0].subtasks[0].datasets[0].subdatasets[0]", "dataset is not a mapping")]
+    assert [(d["dataset_raw"], d["modality"]) for d in datasets] == [("D", "audio")]  # a lone category, inherited

@@ -90,3 +90,17 @@ def test_versions_renames_and_bad_inputs(tmp_path: Path):
     assert any(r.startswith("truncated or corrupt gzip") for r in reasons)
     cards = batch.models.set_index("model_raw").card_text
     assert "5,000 words/s" in cards["spacy/xx_old_sm"] and "1,000 words/s" in cards["spacy/xx_test_sm"]
+
+
+def test_odd_sources_and_components_are_read_not_raised(tmp_path: Path):
+    folder = tmp_path / "spacy_models" / "meta"
+    folder.mkdir(parents=True)
+    _meta(folder, "xx_one-1.0.0", {"lang": "xx", "name": "one", "version": "1.0.0", "sources": "Corpus C",
+                                   "pipeline": 7, "accuracy": {"uas": 90.0}})
+    _meta(folder, "xx_two-1.0.0", {"lang": "xx", "name": "two", "version": "1.0.0", "sources": 7,
+                                   "components": ["parser", 7], "accuracy": {"uas": 80.0}})
+    batch = spacy_models.read(tmp_path)
+    assert sorted(batch.records.dataset_raw) == ["spacy-dev/xx/Corpus C", "spacy-dev/xx/xx_two"]
+    tags = batch.models.set_index("model_raw").tags
+    assert json.loads(tags["spacy/xx_one"]) == ["lang:xx", "version:1.0.0"]
+    assert json.loads(tags["spacy/xx_two"])[-1] == "component:parser"
