@@ -1,4 +1,4 @@
-"""End-to-end dbt build on a small real landing zone (every_eval_ever, Open LLM v1, AlpacaEval; the rest empty)."""
+"""End-to-end dbt build on a small real landing zone (the LLM boards in LANDED; the rest empty)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from orchestration.sources.landing import land, land_empty_if_missing
 
 DBT_PROJECT = Path(__file__).resolve().parents[2] / "dbt_project"
 LANDED = ("every_eval_ever", "open_llm_leaderboard_v1", "open_llm_leaderboard_v1_final", "alpaca_eval", "lmarena",
-          "lmsys_arena_history", "livebench")
+          "lmsys_arena_history", "livebench", "llmstats", "epoch_benchmarks")
 
 
 @pytest.fixture(scope="module")
@@ -88,6 +88,24 @@ def test_one_model_across_api_ids_display_names_and_variants(warehouse):
     variant, basis = one(warehouse, """select variant, id_basis from int_model_ids
         where source = 'lmarena' and model_raw = 'claude-3-7-sonnet-20250219-thinking-32k'""")
     assert (variant, basis) == ("20250219-thinking-32k", "name_match")
+
+
+def test_api_organisations_and_providers_map_to_the_hub_organisation(warehouse):
+    """LLMStats' API organisations ('deepseek/', 'meta/') are the hub organisations that publish the weights, and an
+    inference provider's prefix (Epoch's 'chutes/') is dropped; a re-upload by another organisation stays apart, and
+    a bare name goes to the model's own organisation rather than to a re-upload."""
+    r1 = ids_of(warehouse, "deepseek/deepseek-r1", "chutes/DeepSeek-R1-0528", "deepseek-ai/deepseek-r1-0528",
+                "deepseek-r1")
+    assert len(r1) == 4 and set.union(*r1.values()) == {"deepseek-ai/deepseek-r1"}
+    llama = ids_of(warehouse, "meta/llama-3.3-70b-instruct", "meta-llama/Llama-3.3-70B-Instruct",
+                   "llama-3.3-70b-instruct")
+    assert len(llama) == 3 and set.union(*llama.values()) == {"meta-llama/llama-3.3-70b-instruct"}
+    small = ids_of(warehouse, "llama-3.2-1b-instruct", "unsloth/Llama-3.2-1B-Instruct")
+    assert small == {"llama-3.2-1b-instruct": {"meta-llama/llama-3.2-1b-instruct"},
+                     "unsloth/llama-3.2-1b-instruct": {"unsloth/llama-3.2-1b-instruct"}}
+    variant, basis = one(warehouse, """select variant, id_basis from int_model_ids
+        where source = 'epoch_benchmarks' and model_raw = 'chutes/DeepSeek-R1-0528'""")
+    assert (variant, basis) == ("0528", "name_match")
 
 
 def test_different_models_stay_apart(warehouse):

@@ -10,12 +10,16 @@
 --                 the one most sources spell ('qwen/qwen-2.5-72b-instruct' -> 'qwen/qwen2.5-72b-instruct');
 --   'name_match'  a name without organisation whose base (model_base: no date, effort, thinking budget or
 --                 parenthesis; no '-hf' tail) has the letters and digits of an org id's base, in sources that spell
---                 hub names; of several organisations' ids, the one most sources spell, if it is the only one ('gpt4_1106_preview' = 'openai/gpt-4-1106-preview',
+--                 hub names; of several organisations' ids, the one most sources spell (a tie: the one whose
+--                 organisation most sources spell, the model's own rather than a re-upload), if it is the only one
+--                 ('gpt4_1106_preview' = 'openai/gpt-4-1106-preview',
 --                 'Claude 3.7 Sonnet (thinking-32k)' = 'anthropic/claude-3-7-sonnet-20250219');
 --   'shared_name' no org id, in LLM leaderboards (API ids and display names): the bare names that share a base
 --                 are one model, under the namespace of the first source (by precedence) that spells it
 --                 ('claude-opus-4-5-20251101-thinking-32k' in lmarena and 'claude-opus-4-5-20251101' in Epoch);
 --   'namespace'   the source's namespace from stg_sources keeps it apart.
+-- In LLM leaderboards an API organisation is first replaced by its hub organisation, and an inference provider's
+-- prefix dropped (api_orgs: 'deepseek/deepseek-r1' -> 'deepseek-ai/deepseek-r1', 'chutes/DeepSeek-R1-0528' -> a bare name).
 -- A Papers-with-Code method name is never a hub id, even when it contains a slash ('9-layer model w/ 2 layers').
 with spellings as (
     select source, model_raw, max(repo) as repo
@@ -31,22 +35,33 @@ with spellings as (
     group by source, model_raw
 ),
 
-keyed as (
-    select
-        s.source, s.model_raw, p.model_namespace, p.match_bare_names, p.precedence,
-        coalesce(p.source_family = 'llm_boards', false) as llm_board,
-        {{ model_key('s.source', 's.model_raw', 's.repo') }} as rule_key,
-        {{ model_base('s.model_raw') }} as base_raw
-    from spellings as s
-    join {{ ref('stg_sources') }} as p using (source)
+keyed as (  -- an LLM leaderboard's API organisation becomes its hub organisation, a provider's prefix goes (api_orgs)
+    select k.source, k.model_raw, k.model_namespace, k.match_bare_names, k.precedence, k.llm_board,
+        case
+            when a.api_org is null then k.rule_key
+            when a.hub_org is null then substr(k.rule_key, length(a.api_org) + 2)
+            else a.hub_org || substr(k.rule_key, length(a.api_org) + 1)
+        end as rule_key,
+        case when a.api_org is not null and a.hub_org is null
+            then substr(trim(k.model_raw), strpos(trim(k.model_raw), '/') + 1) else k.model_raw end as name_raw
+    from (
+        select
+            s.source, s.model_raw, p.model_namespace, p.match_bare_names, p.precedence,
+            coalesce(p.source_family = 'llm_boards', false) as llm_board,
+            {{ model_key('s.source', 's.model_raw', 's.repo') }} as rule_key
+        from spellings as s
+        join {{ ref('stg_sources') }} as p using (source)
+    ) as k
+    left join {{ ref('api_orgs') }} as a
+        on k.llm_board and strpos(k.rule_key, '/') > 0 and a.api_org = split_part(k.rule_key, '/', 1)
 ),
 
 based as (
     select *,
-        {{ match_key('model_raw') }} as base_key,
-        case when llm_board then nullif(trim(substr(lower(trim(model_raw)), length(base_raw) + 1), ' -_()'), '')
+        {{ match_key('name_raw') }} as base_key,
+        case when llm_board then nullif(trim(substr(lower(trim(name_raw)), length(base_raw) + 1), ' -_()'), '')
             end as variant
-    from keyed
+    from (select *, {{ model_base('name_raw') }} as base_raw from keyed)
 ),
 
 declared as (
@@ -86,16 +101,27 @@ org_spellings as (  -- one organisation's spellings of one name are one id ('qwe
     group by org, name_key
 ),
 
-candidates as (  -- per match key, the org id most sources spell, if it is the only one
-    select name_key, first(canonical_id order by n_sources desc, canonical_id) as model_id,
-        count(*) filter (where n_sources = top) = 1 as decided
+org_breadth as (  -- how many sources spell an organisation's ids: the model's own organisation is the widest
+    select org, count(distinct source) as org_sources
+    from (select source, split_part(coalesce(seed_id, declared_id, org_id), '/', 1) as org from seeded)
+    where org <> ''
+    group by org
+),
+
+candidates as (  -- per match key, the org id most sources spell (then: of the widest organisation), if only one
+    select name_key, first(canonical_id order by n_sources desc, org_sources desc, canonical_id) as model_id,
+        count(*) filter (where n_sources = top and org_sources = top_org) = 1 as decided
     from (
-        select *, max(n_sources) over (partition by name_key) as top
+        select *, max(org_sources) over (partition by name_key, n_sources) as top_org
         from (
-            select o.name_key, o.canonical_id, sum(s.n_sources) as n_sources
-            from org_spellings as o
-            join spelled as s using (org, name_key)
-            group by all
+            select *, max(n_sources) over (partition by name_key) as top
+            from (
+                select o.name_key, o.canonical_id, b.org_sources, sum(s.n_sources) as n_sources
+                from org_spellings as o
+                join spelled as s using (org, name_key)
+                join org_breadth as b using (org)
+                group by all
+            )
         )
     )
     group by name_key
