@@ -14,7 +14,7 @@ setup: $(VENV)/.installed $(MANIFEST)
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || python3 -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q --no-compile -e '.[dev]'  # modules compile when first imported, not all at install
 	touch $@
 
 $(MANIFEST): $(VENV)/.installed $(DBT_SOURCES)

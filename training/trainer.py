@@ -16,6 +16,7 @@ import torch
 from training.data import Benchmark
 from training.evidence import FEATURES, Evidence, fit_blend, fit_catalogue_blend
 from training.features import Catalogue, EmbedFn, TextEmbedder, build_catalogue, padded_token_matrix
+from training.metrics import ndcg_at_k
 from training.model import Sizes, TwoTowerRanker
 from training.ranker import DEFAULT_BLEND, Filters, Ranker
 from training.splits import _hold_out, newest_benchmarks
@@ -50,18 +51,6 @@ def per_list_z(frame: pd.DataFrame, column: str = "signed_value") -> np.ndarray:
     std = grouped.transform("std", ddof=0).to_numpy(dtype=float)
     centred = frame[column].to_numpy(dtype=float) - grouped.transform("mean").to_numpy(dtype=float)
     return np.where(std > 1e-12, centred / np.where(std > 1e-12, std, 1.0), 0.0)
-
-
-def ndcg_at_k(scores: np.ndarray, values: np.ndarray, k: int = 10) -> float:
-    """NDCG@k with min-max scaled graded gains 2^rel - 1 (rel in [0, 1]) of one list."""
-    span = values.max() - values.min()
-    if span <= 0:
-        return 1.0
-    gains = 2.0 ** ((values - values.min()) / span) - 1.0
-    discount = 1.0 / np.log2(np.arange(2, min(k, len(values)) + 2))
-    dcg = (gains[np.argsort(-scores, kind="stable")[:k]] * discount).sum()
-    ideal = (np.sort(gains)[::-1][:k] * discount).sum()
-    return float(dcg / ideal) if ideal > 0 else 1.0
 
 
 class _Lists:
@@ -270,7 +259,7 @@ def _validate(module: TwoTowerRanker, valid: _Lists) -> float:
     module.train()
     bounds = np.r_[0, np.cumsum(valid.size)]
     targets = valid.target[rows]
-    return float(np.mean([ndcg_at_k(scores[a:b], targets[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]))
+    return float(np.mean([ndcg_at_k(targets[a:b], scores[a:b], 10) for a, b in zip(bounds[:-1], bounds[1:])]))
 
 
 def train_ranker(bench: Benchmark, config: TrainConfig | None = None, train: pd.DataFrame | None = None,
