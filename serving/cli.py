@@ -39,8 +39,8 @@ def cmd_stats(args) -> int:
 
 
 def cmd_rank(args) -> int:
-    from serving.pyfunc import ranking_payload
-    from serving.queries import read_queries
+    from training.pyfunc import ranking_payload
+    from training.queries import read_queries
 
     queries = read_queries(Path(args.queries))
     ranker = _ranker(args.model_uri)
@@ -170,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return evaluate_main(argv[1:])
     args = build_parser().parse_args(argv)
-    from serving.queries import QueryError
+    from training.queries import QueryError
 
     try:
         return args.func(args)

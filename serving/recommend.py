@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-from serving.queries import normalise_query
+from training.queries import normalise_query
 
 
 def recommend(

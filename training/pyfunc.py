@@ -7,7 +7,7 @@ import json
 import mlflow.pyfunc
 import pandas as pd
 
-from serving.queries import normalise_query
+from training.queries import normalise_query
 
 RANKER_ARTIFACT = "ranker"
 
