@@ -199,23 +199,33 @@ def group_ranks(values: np.ndarray, codes: np.ndarray) -> np.ndarray:
     return ranks
 
 
+class ListSpearman:
+    """Mean over groups (lists) of the Pearson correlation of within-group ranks (Spearman's rho) of scores
+    against a fixed target; constant groups count 0. The groups and the target's ranks are computed once, so
+    scoring many blends of one validation set (``fit_blend``) ranks only the scores."""
+
+    def __init__(self, target: np.ndarray, groups: np.ndarray):
+        _, self.codes = np.unique(np.asarray(groups), return_inverse=True)
+        self.n_groups = int(self.codes.max()) + 1 if len(self.codes) else 0
+        self.sizes = np.bincount(self.codes, minlength=self.n_groups)
+        self.target = self._centred(target) if self.n_groups else None
+
+    def _centred(self, values) -> np.ndarray:
+        ranks = group_ranks(np.asarray(values, float), self.codes)
+        return ranks - (np.bincount(self.codes, ranks, self.n_groups) / self.sizes)[self.codes]
+
+    def __call__(self, scores: np.ndarray) -> float:
+        if not self.n_groups:
+            return 0.0
+        s, t = self._centred(scores), self.target
+        st, ss, tt = (np.bincount(self.codes, x, self.n_groups) for x in (s * t, s * s, t * t))
+        denom = np.sqrt(ss * tt)
+        return float(np.divide(st, denom, out=np.zeros(self.n_groups), where=denom > 0).mean())
+
+
 def mean_spearman(scores: np.ndarray, target: np.ndarray, groups: np.ndarray) -> float:
-    """Mean over groups (lists) of the Pearson correlation of within-group ranks (Spearman's rho); constant
-    groups count 0."""
-    _, codes = np.unique(np.asarray(groups), return_inverse=True)
-    n_groups = int(codes.max()) + 1 if len(codes) else 0
-    if not n_groups:
-        return 0.0
-    sizes = np.bincount(codes, minlength=n_groups)
-
-    def centred(values) -> np.ndarray:
-        ranks = group_ranks(np.asarray(values, float), codes)
-        return ranks - (np.bincount(codes, ranks, n_groups) / sizes)[codes]
-
-    s, t = centred(scores), centred(target)
-    st, ss, tt = (np.bincount(codes, x, n_groups) for x in (s * t, s * s, t * t))
-    denom = np.sqrt(ss * tt)
-    return float(np.divide(st, denom, out=np.zeros(n_groups), where=denom > 0).mean())
+    """:class:`ListSpearman` of one set of scores."""
+    return ListSpearman(target, groups)(scores)
 
 
 GRID = (0.0, 0.25, 0.5, 1.0, 2.0)
@@ -245,7 +255,8 @@ def coordinate_ascent(objective, start: dict[str, float], names=FEATURES,
 def fit_blend(features: dict[str, np.ndarray], target: np.ndarray, groups: np.ndarray,
               start: dict[str, float]) -> tuple[dict[str, float], float]:
     """Candidate-ranking weights: maximise :func:`mean_spearman` of the blend on validation rows."""
-    return coordinate_ascent(lambda w: mean_spearman(blend(features, w), target, groups), start,
+    spearman = ListSpearman(target, groups)
+    return coordinate_ascent(lambda w: spearman(blend(features, w)), start,
                              [name for name in FEATURES if name in features])
 
 
