@@ -14,6 +14,23 @@ def snapshot_dir() -> Path:
     return SNAPSHOT_DIR
 
 
+SHARED_HOME = "pipeline_home"
+FIRST = ("tests/test_kill_safety.py", SHARED_HOME)  # the longest chains of tests start first
+GROUP = pytest.StashKey[str]()
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(items):
+    """Groups for `-n N --dist loadgroup`: a test file runs on one worker, in order, so its module fixtures are
+    built once; every file that uses `pipeline_home` shares one worker, so that home is built once."""
+    shared = {item.path for item in items if SHARED_HOME in item.fixturenames}
+    for item in items:
+        group = SHARED_HOME if item.path in shared else item.path.relative_to(REPO).as_posix()
+        item.add_marker(pytest.mark.xdist_group(group))
+        item.stash[GROUP] = group
+    items.sort(key=lambda item: FIRST.index(item.stash[GROUP]) if item.stash[GROUP] in FIRST else len(FIRST))
+
+
 SLICE = "alpaca_eval,robustbench,livebench,lmarena"  # LLM boards and vision, about 1,000 models
 # Three epochs; the time cap (embeddings included) only bites on a busy machine, and must not cut training short.
 FAST_TRAINING = {"train": {"ops": {"modellens_ranker": {"config": {"epochs": 3, "max_minutes": 5}}}}}
