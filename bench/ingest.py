@@ -19,8 +19,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from orchestration import settings  # noqa: E402
 from orchestration.sources import registry  # noqa: E402
+from training import paths  # noqa: E402
 
 
 def _rss_mb() -> float:
@@ -65,7 +65,7 @@ def run(sources: list[str], snapshot_dir: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sources", nargs="*", help="snapshot sources to read (default: all)")
-    parser.add_argument("--snapshot-dir", type=Path, default=settings.snapshot_dir())
+    parser.add_argument("--snapshot-dir", type=Path, default=paths.snapshot_dir())
     parser.add_argument("--one", help=argparse.SUPPRESS)  # child mode: measure one source in this process
     args = parser.parse_args()
     if args.one:

@@ -19,10 +19,11 @@ def run(*args: str) -> tuple[float, str]:
 
 
 def versions() -> list[str]:
-    from orchestration import settings
-
-    settings.open_registry()
     from mlflow import MlflowClient
+
+    from training import registry
+
+    registry.open_home()
 
     return sorted(v.version for v in MlflowClient().search_model_versions("name='modellens'"))
 

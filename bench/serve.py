@@ -16,17 +16,17 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200)
     args = parser.parse_args()
 
-    from orchestration import settings
     from serving import pools
+    from training import paths
     from training import registry
 
-    settings.open_registry()
+    registry.open_home()
     local = registry.model_uri()
     started = time.perf_counter()
     ranker = registry.load_ranker(local)
     load_seconds = time.perf_counter() - started
 
-    queries = pools.benchmark_queries(settings.warehouse_path())
+    queries = pools.benchmark_queries(paths.warehouse_path())
     rng = np.random.default_rng(0)
     sample = [queries[i] for i in rng.choice(len(queries), size=min(args.queries, len(queries)), replace=False)]
     ranker.rank(sample[0], k=10)  # warm-up

@@ -10,18 +10,16 @@ import time
 
 
 def main() -> None:
-    from orchestration import settings
-    from training import promotion
+    from training import paths, promotion
     from training.data import load_benchmark
     from training.trainer import TrainConfig, train_ranker
 
-    settings.ensure_home()
     t0 = time.perf_counter()
-    bench = load_benchmark(settings.warehouse_path())
+    bench = load_benchmark(paths.warehouse_path())
     train_rows, holdout = promotion.split_holdout(bench)
     load_seconds = time.perf_counter() - t0
     t0 = time.perf_counter()
-    ranker = train_ranker(bench, TrainConfig(), train=train_rows, cache_dir=settings.cache_dir())
+    ranker = train_ranker(bench, TrainConfig(), train=train_rows, cache_dir=paths.cache_dir())
     train_seconds = time.perf_counter() - t0
     metrics = promotion.holdout_metrics(ranker, bench, holdout)
     print(

@@ -1,11 +1,13 @@
-"""Where state lives: everything under MODELLENS_HOME (no dagster import, used by the CLI too)."""
+"""The home as the pipeline needs it: state folders, the Dagster instance's configuration, MLflow pointed at the
+home's registry (the paths themselves are `training.paths`, shared by every layer)."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from training.paths import REPO_ROOT, cache_dir, home, landing_dir, mlflow_artifacts, requests_dir
+
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 
 
@@ -29,39 +31,6 @@ python_logs:
 """
 
 
-def home() -> Path:
-    return Path(os.environ.get("MODELLENS_HOME", REPO_ROOT / ".modellens")).resolve()
-
-
-def snapshot_dir() -> Path:
-    return Path(os.environ.get("MODELLENS_SNAPSHOT_DIR", REPO_ROOT.parent / "shared" / "leaderboards")).resolve()
-
-
-def warehouse_path() -> Path:
-    return home() / "warehouse.duckdb"
-
-
-def landing_dir() -> Path:
-    return home() / "landing"
-
-
-def mlflow_uri() -> str:
-    return f"sqlite:///{home() / 'mlflow' / 'mlflow.db'}"
-
-
-def mlflow_artifacts() -> Path:
-    return home() / "mlflow" / "artifacts"
-
-
-def cache_dir() -> Path:
-    """Text embeddings by text hash: MODELLENS_HOME/cache, or MODELLENS_CACHE_DIR to share one among homes."""
-    return Path(os.environ.get("MODELLENS_CACHE_DIR", home() / "cache")).resolve()
-
-
-def requests_dir() -> Path:
-    return home() / "requests"
-
-
 def ensure_home() -> Path:
     """Create the state folders and export the variables dbt and Dagster read."""
     root = home()
@@ -81,4 +50,4 @@ def open_registry() -> None:
     from training import registry
 
     ensure_home()
-    registry.configure(mlflow_uri(), mlflow_artifacts())
+    registry.open_home()

@@ -7,13 +7,13 @@ import json
 import sys
 from pathlib import Path
 
-from orchestration import settings
+from training import paths
 
 
 def _ranker(uri: str | None):
     from training import registry
 
-    settings.open_registry()
+    registry.open_home()
     return registry.load_ranker(uri or registry.model_uri())
 
 
@@ -29,7 +29,7 @@ def cmd_pipeline(args) -> int:
 def cmd_stats(args) -> int:
     from serving.stats import benchmark_stats
 
-    stats = benchmark_stats(settings.warehouse_path(), settings.landing_dir())
+    stats = benchmark_stats(paths.warehouse_path(), paths.landing_dir())
     if args.json:
         print(json.dumps(stats, indent=2))
     else:
@@ -67,7 +67,7 @@ def cmd_recommend(args) -> int:
         max_params=args.max_params,
         hf_only=args.hf_only,
         k=args.k,
-        warehouse=settings.warehouse_path(),
+        warehouse=paths.warehouse_path(),
     )
     print(json.dumps(result, indent=2) if args.json else format_table(result))
     return 0
@@ -77,7 +77,7 @@ def cmd_request(args) -> int:
     from serving.requests import add_request
 
     path = add_request(
-        settings.requests_dir(),
+        paths.requests_dir(),
         args.name,
         description=args.description,
         task=args.task,
@@ -92,7 +92,7 @@ def cmd_request(args) -> int:
 def cmd_restore(args) -> int:
     from training import registry
 
-    settings.open_registry()
+    registry.open_home()
     print(f"champion is now version {registry.restore_previous_champion()}")
     return 0
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from training import paths
 from training.baselines import BASELINE_NAMES, make_baselines, shared_embedder
 from training.data import Benchmark, load_benchmark
 from training.features import EmbedFn
@@ -152,7 +152,7 @@ def run_protocol(bench: Benchmark, seeds=(0, 1, 2), splits=None, config=None, *,
                 continue
             records += run_once(bench, split, seed, methods=methods, config=config, test_frac=test_frac,
                                 max_lists=max_lists, catalogue_lists=catalogue_lists, embed_fn=embedder,
-                                cache_dir=cache_dir)
+                                cache_dir=paths.cache_dir())
     per_seed = pd.DataFrame(records, columns=["split", "seed", "method", "family", "metric", "value"])
     summary = (per_seed.groupby(["split", "family", "method", "metric"], sort=False)["value"]
                .agg(mean="mean", std=lambda v: float(np.std(v, ddof=0)), n_seeds="count").reset_index())
@@ -198,10 +198,6 @@ def format_table(df: pd.DataFrame, metrics=METRIC_ORDER, by_family: bool = False
     return "\n".join(lines)
 
 
-def modellens_home() -> Path:
-    return Path(os.environ.get("MODELLENS_HOME") or Path(__file__).resolve().parents[1] / ".modellens")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="modellens evaluate", description=__doc__.splitlines()[0])
     parser.add_argument("--warehouse", type=Path, default=None, help="DuckDB warehouse (default: $MODELLENS_HOME/warehouse.duckdb)")
@@ -219,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
 
-    warehouse = args.warehouse or modellens_home() / "warehouse.duckdb"
+    warehouse = args.warehouse or paths.warehouse_path()
     if not warehouse.exists():
         parser.error(f"warehouse not found: {warehouse} (run `modellens pipeline` first)")
     bench = load_benchmark(warehouse)
@@ -229,11 +225,10 @@ def main(argv: list[str] | None = None) -> int:
 
         overrides = {k: v for k, v in (("epochs", args.epochs), ("max_minutes", args.max_minutes)) if v is not None}
         config = TrainConfig(**overrides)
-    cache_dir = modellens_home() / "cache"
     result = run_protocol(bench, seeds=tuple(args.seeds), splits=args.splits, config=config, methods=args.methods,
                           test_frac=args.test_frac, max_lists=args.max_lists, time_budget_minutes=args.time_budget,
                           catalogue_lists=args.catalogue_lists,
-                          cache_dir=cache_dir)
+                          cache_dir=paths.cache_dir())
     header = (f"# ModelLens evaluation\n\nbenchmark {bench.fingerprint()}: {len(bench.evals)} evaluations, "
               f"{bench.evals['list_id'].nunique()} lists, {bench.evals['model_id'].nunique()} models; "
               f"seeds {args.seeds}; test fraction {args.test_frac}; max lists {args.max_lists}; mean ± std over seeds"

@@ -15,6 +15,8 @@ from mlflow.models import ModelSignature
 from mlflow.types import ColSpec, DataType, ParamSchema, ParamSpec, Schema
 from mlflow.types.schema import Array
 
+from training import paths
+
 MODEL_NAME = "modellens"
 CHAMPION, CHALLENGER, PREVIOUS = "champion", "challenger", "previous_champion"
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
@@ -65,6 +67,12 @@ def configure(tracking_uri: str, artifact_root: Path) -> str:
         mlflow.create_experiment(name, artifact_location=artifact_root.as_uri())
     mlflow.set_experiment(name)
     return name
+
+
+def open_home() -> str:
+    """`configure` on the tracking store and registry under MODELLENS_HOME (the artifact folder created)."""
+    paths.mlflow_artifacts().mkdir(parents=True, exist_ok=True)
+    return configure(paths.mlflow_uri(), paths.mlflow_artifacts())
 
 
 def metric_key(name: str) -> str:

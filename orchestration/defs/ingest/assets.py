@@ -20,7 +20,8 @@ from dagster import (
 )
 
 from orchestration.lib.gx_checks import raw_records_suite, validate, with_bounded_value
-from orchestration.settings import ensure_home, home, landing_dir, snapshot_dir
+from orchestration.settings import ensure_home
+from training.paths import home, landing_dir, snapshot_dir
 from orchestration.sources import registry
 from orchestration.sources.landing import damaged_inputs, land, land_empty_if_missing, read_manifest
 from orchestration.sources.live import land_live
@@ -99,7 +100,7 @@ def build_raw_check(source: str) -> AssetChecksDefinition:
     @asset_check(
         asset=f"raw_{source}",
         name="gx_raw_records",
-        description="Great Expectations on the landed records: required fields, unique ids, numeric share, ranges "
+        description="Great Expectations on the landed records: required fields, unique ids, loaded share, ranges "
         "(a warning: raw data is what it is; the blocking checks guard the marts).",
     )
     def raw_check() -> AssetCheckResult:
@@ -110,7 +111,7 @@ def build_raw_check(source: str) -> AssetChecksDefinition:
             return AssetCheckResult(passed=True, description="nothing landed (source disabled or empty)")
         return validate(
             with_bounded_value(records, "metric_raw"),
-            raw_records_suite(read),
+            raw_records_suite(read, registry.BY_NAME[source].min_loaded_share),
             f"raw_{source}",
             severity=AssetCheckSeverity.WARN,
         )

@@ -19,10 +19,10 @@ from dagster import (
 from orchestration.defs.train.assets import champion_model
 from orchestration.defs.transform.assets import WAREHOUSE_POOL
 from orchestration.lib.build_state import read_state, write_state
-from orchestration.settings import ensure_home, open_registry, requests_dir, warehouse_path
+from orchestration.settings import ensure_home, open_registry
+from training.paths import requests_dir, warehouse_path
 from serving import pools
 from serving.requests import read_requests, requests_fingerprint
-from training import registry
 
 
 class PoolsConfig(Config):
@@ -38,6 +38,8 @@ class PoolsConfig(Config):
     description="Top-K models per benchmark dataset and per dataset request, from models:/modellens@champion.",
 )
 def topk_pools(context: AssetExecutionContext, config: PoolsConfig) -> MaterializeResult:
+    from training import registry  # MLflow, when the asset runs (see the train assets)
+
     open_registry()
     version = registry.alias_version(registry.CHAMPION)
     fingerprint = f"{version}|{config.k}|{read_state('dbt_build')}|{requests_fingerprint(requests_dir())}"

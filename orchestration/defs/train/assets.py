@@ -1,8 +1,12 @@
-"""Train the ranker, register it in MLflow, and promote it only when it beats the champion."""
+"""Train the ranker, register it in MLflow, and promote it only when it beats the champion.
+
+`training` (torch, MLflow, scipy: about 8 s) is imported by the assets when they run, so a process that loads
+the definitions without training (the web server, an ingest-only run) does not pay for it."""
 
 import dataclasses
 import hashlib
 import json
+from typing import TYPE_CHECKING
 
 from dagster import (
     AssetCheckResult,
@@ -16,11 +20,11 @@ from dagster import (
     asset_check,
 )
 
-from orchestration.settings import cache_dir, open_registry, warehouse_path
-from training import promotion, registry
-from training.data import load_benchmark
-from training.ranker import FORMAT_VERSION
-from training.trainer import TrainConfig, train_ranker
+from orchestration.settings import open_registry
+from training.paths import cache_dir, warehouse_path
+
+if TYPE_CHECKING:
+    from training.trainer import TrainConfig
 
 MARTS = [AssetKey(name) for name in ("fct_evaluations", "dim_models", "dim_datasets", "dim_metrics")]
 
@@ -37,13 +41,17 @@ class RankerTrainingConfig(Config):
     force: bool = False
 
 
-def _train_config(config: RankerTrainingConfig) -> TrainConfig:
+def _train_config(config: RankerTrainingConfig) -> "TrainConfig":
+    from training.trainer import TrainConfig
+
     fields = {f.name for f in dataclasses.fields(TrainConfig)}
     return TrainConfig(**{k: v for k, v in config.model_dump().items() if k in fields})
 
 
-def _fingerprint(data_fingerprint: str, config: TrainConfig) -> str:
+def _fingerprint(data_fingerprint: str, config: "TrainConfig") -> str:
     """Data, config and the ranker's format version: a new model format retrains even on unchanged data."""
+    from training.ranker import FORMAT_VERSION
+
     blob = json.dumps([data_fingerprint, dataclasses.asdict(config), FORMAT_VERSION], sort_keys=True, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
@@ -56,6 +64,10 @@ def _fingerprint(data_fingerprint: str, config: TrainConfig) -> str:
     description="The latent ranker trained on the benchmark (minus the promotion holdout), registered as `modellens`.",
 )
 def modellens_ranker(context: AssetExecutionContext, config: RankerTrainingConfig) -> MaterializeResult:
+    from training import promotion, registry
+    from training.data import load_benchmark
+    from training.trainer import train_ranker
+
     open_registry()
     bench = load_benchmark(warehouse_path())
     train_config = _train_config(config)
@@ -86,12 +98,14 @@ def modellens_ranker(context: AssetExecutionContext, config: RankerTrainingConfi
     asset=modellens_ranker, blocking=True, description="The candidate ranks held-out lists better than chance."
 )
 def candidate_is_sane(context) -> AssetCheckResult:
+    from mlflow import MlflowClient
+
+    from training import promotion, registry
+
     open_registry()
     version = registry.latest_version()
     if version is None:
         return AssetCheckResult(passed=False, description="no registered version")
-    from mlflow import MlflowClient
-
     run = MlflowClient().get_run(MlflowClient().get_model_version(registry.MODEL_NAME, version).run_id)
     ndcg = run.data.metrics.get(registry.metric_key(promotion.PROMOTION_METRIC))
     wtau = run.data.metrics.get("wtau")
@@ -119,6 +133,9 @@ class PromotionConfig(Config):
     description="Alias `champion` on the best version; a worse candidate becomes `challenger`.",
 )
 def champion_model(context: AssetExecutionContext, config: PromotionConfig) -> MaterializeResult:
+    from training import promotion
+    from training.data import load_benchmark
+
     open_registry()
     outcome = promotion.promote_latest(load_benchmark(warehouse_path()), margin=config.margin)
     context.log.info(outcome.summary)

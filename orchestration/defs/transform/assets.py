@@ -29,7 +29,8 @@ from orchestration.lib.build_state import (
 from orchestration.lib.dbt_args import dbt_build_args
 from orchestration.lib.gx_checks import marts_suite, validate, with_bounded_value
 from orchestration.lib.translator import ModelLensDbtTranslator
-from orchestration.settings import ensure_home, warehouse_path
+from orchestration.settings import ensure_home
+from training.paths import warehouse_path
 
 WAREHOUSE_POOL = "duckdb_writer"
 
