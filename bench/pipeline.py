@@ -24,7 +24,6 @@ def versions() -> list[str]:
     from training import registry
 
     registry.open_home()
-
     return sorted(v.version for v in MlflowClient().search_model_versions("name='modellens'"))
 
 

@@ -17,8 +17,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from serving import pools
-    from training import paths
-    from training import registry
+    from training import paths, registry
 
     registry.open_home()
     local = registry.model_uri()

@@ -152,7 +152,7 @@ def run_protocol(bench: Benchmark, seeds=(0, 1, 2), splits=None, config=None, *,
                 continue
             records += run_once(bench, split, seed, methods=methods, config=config, test_frac=test_frac,
                                 max_lists=max_lists, catalogue_lists=catalogue_lists, embed_fn=embedder,
-                                cache_dir=paths.cache_dir())
+                                cache_dir=cache_dir)
     per_seed = pd.DataFrame(records, columns=["split", "seed", "method", "family", "metric", "value"])
     summary = (per_seed.groupby(["split", "family", "method", "metric"], sort=False)["value"]
                .agg(mean="mean", std=lambda v: float(np.std(v, ddof=0)), n_seeds="count").reset_index())

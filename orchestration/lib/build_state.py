@@ -10,8 +10,8 @@ from pathlib import Path
 import duckdb
 
 from orchestration.settings import DBT_PROJECT_DIR
-from training.paths import home, landing_dir, warehouse_path
 from orchestration.sources.landing import atomic_write
+from training.paths import home, landing_dir, warehouse_path
 
 
 def _state_file(name: str) -> Path:

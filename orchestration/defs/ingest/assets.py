@@ -21,10 +21,10 @@ from dagster import (
 
 from orchestration.lib.gx_checks import raw_records_suite, validate, with_bounded_value
 from orchestration.settings import ensure_home
-from training.paths import home, landing_dir, snapshot_dir
 from orchestration.sources import registry
 from orchestration.sources.landing import damaged_inputs, land, land_empty_if_missing, read_manifest
 from orchestration.sources.live import land_live
+from training.paths import home, landing_dir, snapshot_dir
 
 
 class LiveSourceConfig(Config):

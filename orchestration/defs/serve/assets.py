@@ -20,9 +20,9 @@ from orchestration.defs.train.assets import champion_model
 from orchestration.defs.transform.assets import WAREHOUSE_POOL
 from orchestration.lib.build_state import read_state, write_state
 from orchestration.settings import ensure_home, open_registry
-from training.paths import requests_dir, warehouse_path
 from serving import pools
 from serving.requests import read_requests, requests_fingerprint
+from training.paths import requests_dir, warehouse_path
 
 
 class PoolsConfig(Config):
