@@ -1,7 +1,7 @@
 -- Records excluded from the benchmark, with the reason: a value outside the metric's possible range (e.g. an
 -- accuracy of 912 in a model card: a per-mille typo), a negative error, a column that is not a performance
 -- metric (parameter counts), or no finite value. Bounds come from the metric_bounds seed (first pattern wins).
--- Rows that are not models at all (human performance, random / majority baselines, oracles, leaderboard
+-- Rows that are not models at all (human performance, random / majority baselines, oracles, null models, leaderboard
 -- aggregates such as 'average' or 'previous SOTA') are rejected too: a recommender must never propose them.
 with metric_bounds as (
     select metric_id, reason, min_value, max_value
@@ -22,7 +22,7 @@ not_models as (
             || '|human[-_ ](performance|baseline)'
             || '|^(random|majority|chance)([-_ ](baseline|guess|guessing|class|classifier|vote|encoder|chance|model))?$'
             || '|^baseline([-_ ](random|majority|model|human).*)?$|^template[-_ ]baseline$'
-            || '|^(oracle|upper[-_ ]bound|lower[-_ ]bound|sota|previous[-_ ](best|sota)|state[-_ ]of[-_ ]the[-_ ]art|average|mean|median|best[-_ ]model)$')
+            || '|^(oracle|upper[-_ ]bound|lower[-_ ]bound|sota|previous[-_ ](best|sota)|state[-_ ]of[-_ ]the[-_ ]art|average|mean|median|best[-_ ]model|null[-_ ]?model)$')
 )
 
 select n.source, n.source_record_id, n.model_id, n.dataset_id, n.metric_id, n.value_raw, n.value,
