@@ -112,8 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--stage",
         action="append",
-        choices=["ingest", "transform", "train", "serve"],
-        help="run only these stages (repeatable); default: all",
+        choices=["ingest", "transform", "train", "serve", "route"],
+        help="run only these stages (repeatable); default: all but route (the weekly routing evaluation)",
     )
     p.add_argument(
         "--config",
@@ -146,6 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_recommend)
 
     sub.add_parser("evaluate", help="the evaluation protocol: ModelLens beside every baseline (see evaluate --help)")
+    sub.add_parser("route-eval", help="do ModelLens pools make query-level routers better? (see route-eval --help)")
 
     p = sub.add_parser("request", help="dataset requests")
     req = p.add_subparsers(dest="action", required=True)
@@ -169,6 +170,10 @@ def main(argv: list[str] | None = None) -> int:
         from training.evaluate import main as evaluate_main
 
         return evaluate_main(argv[1:])
+    if argv[:1] == ["route-eval"]:
+        from serving.route_eval import main as route_eval_main
+
+        return route_eval_main(argv[1:])
     args = build_parser().parse_args(argv)
     from training.queries import QueryError
 

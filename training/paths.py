@@ -16,6 +16,11 @@ def snapshot_dir() -> Path:
     return Path(os.environ.get("MODELLENS_SNAPSHOT_DIR", REPO_ROOT.parent / "shared" / "leaderboards")).resolve()
 
 
+def routing_dir() -> Path:
+    """Real per-query outcomes for the routing evaluation (``../shared/routing``, or MODELLENS_ROUTING_DIR)."""
+    return Path(os.environ.get("MODELLENS_ROUTING_DIR", snapshot_dir().parent / "routing")).resolve()
+
+
 def warehouse_path() -> Path:
     return home() / "warehouse.duckdb"
 
