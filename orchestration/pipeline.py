@@ -10,7 +10,9 @@ from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 
 from orchestration.settings import ensure_home
 
-STAGES = {"ingest": "ingest_job", "transform": "transform_job", "train": "train_job", "serve": "topk_pools_job"}
+STAGES = {"ingest": "ingest_job", "transform": "transform_job", "train": "train_job", "serve": "topk_pools_job",
+          "route": "route_eval_job"}
+DEFAULT_STAGES = ("ingest", "transform", "train", "serve")  # `route` (a retraining evaluation) runs when asked
 
 
 def _say(message: str) -> None:
@@ -44,7 +46,7 @@ def release_orphaned_runs(instance: DagsterInstance) -> list[str]:
 
 
 def run_pipeline(stages: list[str] | None = None, run_config: dict | None = None) -> bool:
-    """Run the chosen stages (default: all) in order; stop at the first failed stage.
+    """Run the chosen stages (default: DEFAULT_STAGES) in order; stop at the first failed stage.
 
     ``run_config`` maps a stage to the Dagster run config of its job (e.g. training hyper-parameters).
     """
@@ -55,7 +57,7 @@ def run_pipeline(stages: list[str] | None = None, run_config: dict | None = None
     for run_id in release_orphaned_runs(instance):
         _say(f"[modellens] run {run_id} was killed earlier: marked failed, its concurrency slots released")
     started = time.monotonic()
-    for stage in stages or list(STAGES):
+    for stage in stages or DEFAULT_STAGES:
         _say(f"[modellens] {stage}: running {STAGES[stage]} ...")
         stage_start = time.monotonic()
         result = defs.resolve_job_def(STAGES[stage]).execute_in_process(

@@ -22,7 +22,9 @@ live_ingest_job = define_asset_job(
     description="The opt-in live sources alone; a failed run is retried (the assets also retry with back-off).",
 )
 train_job = define_asset_job("train_job", selection=AssetSelection.groups("train"))
-full_refresh_job = define_asset_job("full_refresh_job", selection=AssetSelection.all())
+full_refresh_job = define_asset_job(
+    "full_refresh_job", selection=AssetSelection.all() - AssetSelection.groups("evaluate")
+)  # the weekly route_eval_job (orchestration/defs/evaluate) retrains on its own
 
 nightly_refresh = ScheduleDefinition(
     name="nightly_refresh",
@@ -36,6 +38,7 @@ nightly_refresh = ScheduleDefinition(
 # A nightly product: an asset is stale (shown in the UI) when no run refreshed it within a day and two hours,
 # i.e. one nightly refresh was missed or failed. Unchanged assets are refreshed too (marked skipped_unchanged).
 NIGHTLY_FRESHNESS = FreshnessPolicy.time_window(fail_window=timedelta(hours=26), warn_window=timedelta(hours=25))
+WEEKLY_FRESHNESS = FreshnessPolicy.time_window(fail_window=timedelta(days=8), warn_window=timedelta(days=7, hours=2))
 
 defs = Definitions(
     jobs=[ingest_job, live_ingest_job, transform_job, train_job, full_refresh_job],

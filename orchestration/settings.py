@@ -28,6 +28,7 @@ python_logs:
   python_log_level: INFO
   managed_python_loggers:
     - training
+    - serving
 """
 
 

@@ -19,11 +19,24 @@ def test_definitions_load_with_the_whole_graph():
         "modellens_ranker",
         "champion_model",
         "topk_pools",
+        "route_eval",
     ):
         assert name in keys
     assert defs.resolve_schedule_def("nightly_refresh").cron_schedule == "0 2 * * *"
-    for job in ("ingest_job", "transform_job", "train_job", "topk_pools_job", "full_refresh_job"):
+    for job in ("ingest_job", "transform_job", "train_job", "topk_pools_job", "full_refresh_job", "route_eval_job"):
         defs.resolve_job_def(job)
+    assert defs.resolve_schedule_def("weekly_route_eval").cron_schedule == "0 5 * * 0"
+
+
+def test_the_nightly_refresh_leaves_the_retraining_route_eval_to_its_weekly_job():
+    from dagster import AssetKey
+
+    from orchestration.definitions import defs
+
+    nightly = defs.resolve_job_def("full_refresh_job").asset_layer.selected_asset_keys
+    assert AssetKey("topk_pools") in nightly and AssetKey("route_eval") not in nightly
+    graph = defs.resolve_asset_graph()
+    assert AssetKey("champion_model") in graph.get(AssetKey("route_eval")).parent_keys
 
 
 def test_every_declared_source_has_a_connector_and_no_staging_model_of_its_own():

@@ -1,0 +1,77 @@
+"""The routing evaluation after promotion: do ModelLens pools make query-level routers better?
+
+It retrains ModelLens without the routing data's records (several minutes on the full benchmark), so it runs in
+its own weekly job, not in the nightly refresh."""
+
+import json
+
+from dagster import (
+    AssetExecutionContext,
+    AssetSelection,
+    Config,
+    DefaultScheduleStatus,
+    Definitions,
+    MaterializeResult,
+    MetadataValue,
+    ScheduleDefinition,
+    asset,
+    define_asset_job,
+)
+
+from orchestration.defs.train.assets import champion_model
+from orchestration.settings import ensure_home
+from training.paths import cache_dir, home, routing_dir, snapshot_dir, warehouse_path
+
+GROUP = "evaluate"
+
+
+class RouteEvalConfig(Config):
+    seeds: list[int] = [0, 1, 2]
+    epochs: int = 8
+    max_minutes: float = 3.0  # wall-clock budget of the masked ModelLens fit
+
+
+@asset(
+    deps=[champion_model],
+    group_name=GROUP,
+    kinds={"pytorch"},
+    owners=["team:ml"],
+    description="Routers (kNN, MLP, matrix factorisation) over Top-K pools from ModelLens (retrained without the "
+    "routing data) and from random, popularity, global strength and oracle pools, on real per-query outcomes "
+    "(AlpacaEval, LLMRouter). Writes MODELLENS_HOME/reports/route_eval.json.",
+)
+def route_eval(context: AssetExecutionContext, config: RouteEvalConfig) -> MaterializeResult:
+    from serving import route_eval as protocol
+    from serving.routing_data import load_all
+    from training.data import load_benchmark
+    from training.trainer import TrainConfig
+
+    ensure_home()
+    sets = load_all(routing_dir(), snapshot_dir())
+    report = protocol.run(load_benchmark(warehouse_path()), sets, seeds=tuple(config.seeds),
+                          config=TrainConfig(epochs=config.epochs, max_minutes=config.max_minutes),
+                          cache_dir=cache_dir())
+    path = home() / "reports" / "route_eval.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(json.dumps(report, indent=1))
+    partial.replace(path)
+    headline = {f"{r['dataset']}_knn_k{r['k']}_gain_vs_random": r["gain_vs_random"] for r in report["rows"]
+                if r["pool"] == "modellens" and r["router"] == "knn"}
+    context.log.info(f"route-eval: {headline}")
+    return MaterializeResult(metadata={"table": MetadataValue.md(protocol.format_table(report["rows"])),
+                                       "report": MetadataValue.path(str(path)), **headline})
+
+
+route_eval_job = define_asset_job("route_eval_job", selection=AssetSelection.groups(GROUP))
+
+weekly_route_eval = ScheduleDefinition(
+    name="weekly_route_eval",
+    job=route_eval_job,
+    cron_schedule="0 5 * * 0",
+    execution_timezone="UTC",
+    default_status=DefaultScheduleStatus.RUNNING,
+    description="Sundays after the nightly refresh: the routing evaluation of the current benchmark.",
+)
+
+defs = Definitions(assets=[route_eval], jobs=[route_eval_job], schedules=[weekly_route_eval])
