@@ -27,7 +27,6 @@ from training.languages import languages_in_name, languages_in_text
 from training.model import Sizes, TwoTowerRanker
 
 FORMAT_VERSION = 3
-BACKOFF = ("knn", "task", "modality", "global")  # evidence features an unevidenced model takes from its family
 MAX_EMBEDDED_UNSEEN = 2000
 MIN_LANGUAGE_MODELS = 10  # a catalogue ranking drops other-language specialists while this many models remain
 SPECIALIST_LANGUAGES = 3  # a model whose records name at most this many languages is a specialist of those
@@ -296,7 +295,10 @@ class Ranker:
 
     # ---- public scoring ----
     def features(self, context: ListContext, rows: np.ndarray | None = None) -> dict[str, np.ndarray]:
-        """Every blend feature of the catalogue models ``rows`` (default: all) on the list ``context``."""
+        """Every blend feature of the catalogue models ``rows`` (default: all) on the list ``context``. A model
+        without training records has 0 (an average model) in every strength but ``family``: lending it its family's
+        strength there too ranked an untested 'claude' above every tested model of weaker-looking families, since
+        a family's records are mostly its newest, best-evaluated members."""
         rows = np.arange(len(self.model_ids)) if rows is None else rows
         latent = (self._model_mat[rows] @ context.vec + self._model_bias[rows]
                   + self._prior[self._size[rows], context.task])
@@ -307,15 +309,7 @@ class Ranker:
             knn, support = ev.knn(lists, weights)
             out |= {name: value[rows] for name, value in ev.strengths(context.task, context.modality).items()}
             out |= {"knn": knn[rows], "support": np.log1p(support[rows])}
-            self._family_backoff(out, ev.global_n[rows] == 0, out["family"])
         return out
-
-    @staticmethod
-    def _family_backoff(features: dict, no_records: np.ndarray, family: np.ndarray) -> None:
-        """A model without training records of its own takes its family's strength as its knn, task, modality and
-        global strength (as the global-strength baseline backs off to the family mean)."""
-        for name in BACKOFF:
-            features[name] = np.where(no_records, family, features[name])
 
     def _weights(self, context: ListContext, catalogue: bool = False) -> dict[str, float]:
         """The blend of the query's kind (whole catalogue, a trained (warm) list, or an unseen (cold) one), fitted
@@ -380,8 +374,8 @@ class Ranker:
                     context: ListContext | None = None) -> np.ndarray:
         """Scores (higher = better) of ``model_ids`` (seen or unseen) on ``list_id`` or on the list described by
         ``dataset`` (dataset_id, description, task, metric, modality, higher_is_better). Unseen models have no
-        evidence: their evidence features are 0 (an average model) and their latent score comes from their
-        name, card text, size and family."""
+        evidence: their evidence features are 0 (an average model) but ``family`` (their family's strength), and
+        their latent score comes from their name, card text, size and family."""
         if len(model_ids) == 0:
             return np.zeros(0)
         context = context or self.list_context(list_id, dataset)
@@ -398,10 +392,8 @@ class Ranker:
                         "size": self._standard_size(log_params(np.full(len(unseen), np.nan), unseen))}
             if self.evidence is not None:  # what their family's models did, like a catalogue model without rows
                 families = [self._index["family"].get(family_of(str(n).strip().lower()), 0) for n in unseen]
-                family = self.evidence.family_strength(context.modality, families)
                 features |= {name: np.zeros(len(unseen)) for name in FEATURES if name not in features}
-                features["family"] = family
-                self._family_backoff(features, np.ones(len(unseen), bool), family)
+                features["family"] = self.evidence.family_strength(context.modality, families)
             scores[~known] = blend(features, weights)
         return scores.astype(np.float64)
 
