@@ -31,7 +31,9 @@ def test_webserver_serves_graph_schedule_and_materializations(pipeline_home):
         assets = {"/".join(n["assetKey"]["path"]): n for n in nodes["data"]["assetNodes"]}
         assert {"raw_mteb", "fct_evaluations", "modellens_ranker", "champion_model", "topk_pools"} <= set(assets)
         assert assets["topk_pools"]["groupName"] == "serve" and assets["topk_pools"]["description"]
-        assert {n["internalFreshnessPolicy"]["failWindowSeconds"] for n in assets.values()} == {26 * 3600}
+        windows = {k: n["internalFreshnessPolicy"]["failWindowSeconds"] for k, n in assets.items()}
+        assert windows.pop("route_eval") == 8 * 24 * 3600  # the weekly routing evaluation
+        assert set(windows.values()) == {26 * 3600}
         repos = post_json(
             graphql,
             {
@@ -42,6 +44,7 @@ def test_webserver_serves_graph_schedule_and_materializations(pipeline_home):
         (repo,) = repos["data"]["repositoriesOrError"]["nodes"]
         assert repo["location"]["name"] == "modellens"
         assert {"name": "nightly_refresh", "cronSchedule": "0 2 * * *"} in repo["schedules"]
+        assert {"name": "weekly_route_eval", "cronSchedule": "0 5 * * 0"} in repo["schedules"]
         latest = post_json(
             graphql,
             {
