@@ -126,12 +126,17 @@ def summarise(rows: list[dict]) -> list[dict]:
     for (dataset, router, pool, k), row in stats.iterrows():
         random_score = stats["score"].get((dataset, router, "random", k))
         all_score = no_pool[(dataset, router)]
-        out.append(dict(dataset=dataset, router=router, pool=pool, k=int(k), score=round(row["score"], 4),
-                        score_std=round(row["score_std"], 4), n_seeds=seeds,
+        out.append(dict(dataset=dataset, router=router, pool=pool, k=int(k), score=_number(row["score"]),
+                        score_std=_number(row["score_std"]), n_seeds=int(seeds),
                         pool_models=models[(dataset, router, pool, k)],
-                        gain_vs_random=None if random_score is None else round(row["score"] / random_score - 1, 4),
-                        gain_vs_all=round(row["score"] / all_score - 1, 4)))
+                        gain_vs_random=None if random_score is None else _number(row["score"] / random_score - 1),
+                        gain_vs_all=_number(row["score"] / all_score - 1)))
     return out
+
+
+def _number(value) -> float:
+    """A plain Python float, 4 decimals (numpy scalars are not JSON- or Dagster-metadata-serialisable as such)."""
+    return round(float(value), 4)
 
 
 def format_table(rows: list[dict]) -> str:

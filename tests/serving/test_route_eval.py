@@ -84,6 +84,9 @@ def test_pools_hold_only_models_with_outcomes_and_a_seed_reproduces_them(sets, e
     for row in first:
         assert set(row["pool_models"]) <= set(part.models)
         assert len(row["pool_models"]) == (0 if row["pool"] == "random" else row["k"])
+    for row in route_eval.summarise(first):  # plain numbers: the asset's metadata and R.json take them as they are
+        assert all(type(row[key]) is float for key in ("score", "score_std", "gain_vs_random", "gain_vs_all")
+                   if row[key] is not None), row
 
 
 def test_route_eval_command_masks_the_routing_data_and_reports_every_pool(pipeline_home, tmp_path, capsys):
@@ -112,3 +115,21 @@ def test_route_eval_command_masks_the_routing_data_and_reports_every_pool(pipeli
 
 def alpaca_models(report):
     return next(r["pool_models"] for r in report["rows"] if r["dataset"] == "alpaca_eval" and r["pool"] == "all")
+
+
+def test_route_eval_asset_writes_the_report_and_shows_the_table(pipeline_home):
+    from dagster import DagsterInstance
+
+    from orchestration.definitions import defs
+
+    config = {"seeds": [0], "epochs": 1, "max_minutes": 1.0, "max_queries": 40}
+    with DagsterInstance.ephemeral() as instance:
+        result = defs.resolve_job_def("route_eval_job").execute_in_process(
+            instance=instance, run_config={"ops": {"route_eval": {"config": config}}})
+    assert result.success
+    (materialization,) = result.asset_materializations_for_node("route_eval")
+    metadata = materialization.metadata
+    assert "| modellens | 5 |" in metadata["table"].value
+    assert isinstance(metadata["alpaca_eval_knn_k5_gain_vs_random"].value, float)
+    report = json.loads((pipeline_home / "reports" / "route_eval.json").read_text())
+    assert report["datasets"]["alpaca_eval"]["queries"] == 40 and report["seeds"] == [0]

@@ -4,6 +4,7 @@ It retrains ModelLens without the routing data's records (several minutes on the
 its own weekly job, not in the nightly refresh."""
 
 import json
+from typing import Optional
 
 from dagster import (
     AssetExecutionContext,
@@ -27,8 +28,9 @@ GROUP = "evaluate"
 
 class RouteEvalConfig(Config):
     seeds: list[int] = [0, 1, 2]
-    epochs: int = 8
+    epochs: Optional[int] = None  # default: TrainConfig's, as `modellens route-eval`
     max_minutes: float = 3.0  # wall-clock budget of the masked ModelLens fit
+    max_queries: Optional[int] = None  # only the first N queries of each set (a quick run)
 
 
 @asset(
@@ -48,8 +50,11 @@ def route_eval(context: AssetExecutionContext, config: RouteEvalConfig) -> Mater
 
     ensure_home()
     sets = load_all(routing_dir(), snapshot_dir())
+    if config.max_queries:
+        sets = [s.head(config.max_queries) for s in sets]
     report = protocol.run(load_benchmark(warehouse_path()), sets, seeds=tuple(config.seeds),
-                          config=TrainConfig(epochs=config.epochs, max_minutes=config.max_minutes),
+                          config=TrainConfig(max_minutes=config.max_minutes,
+                                             **({"epochs": config.epochs} if config.epochs else {})),
                           cache_dir=cache_dir())
     path = home() / "reports" / "route_eval.json"
     path.parent.mkdir(parents=True, exist_ok=True)
