@@ -159,9 +159,10 @@ def run(bench, sets: list[RoutingSet], seeds=(0, 1, 2), config=None, cache_dir=N
     from training.features import TextEmbedder
     from training.trainer import TrainConfig, train_ranker
 
+    hidden = {rset.name: masked(bench.evals, rset.mask) for rset in sets}
     out = np.zeros(len(bench.evals), bool)
-    for rset in sets:
-        out |= masked(bench.evals, rset.mask)
+    for rows in hidden.values():
+        out |= rows
     train = bench.evals[~out]
     log.info("route-eval: ModelLens retrained without %d records of the routing data (%d left)", out.sum(),
              len(train))
@@ -177,8 +178,31 @@ def run(bench, sets: list[RoutingSet], seeds=(0, 1, 2), config=None, cache_dir=N
         details[rset.name] = {"queries": len(rset.texts), "models": len(rset.models), "score": rset.score_name,
                               "dropped_models": rset.dropped,
                               "modellens_order": [rset.models[i] for i in orders["modellens"]],
-                              "masked_records": int(masked(bench.evals, rset.mask).sum())}
+                              "masked_records": int(hidden[rset.name].sum())}
     return {"rows": summarise(rows), "datasets": details, "seeds": list(seeds)}
+
+
+def run_on_warehouse(warehouse: Path, routing_dir: Path, leaderboards_dir: Path, seeds=(0, 1, 2),
+                     max_queries: int | None = None, epochs: int | None = None, max_minutes: float = 3.0,
+                     cache_dir: Path | None = None) -> dict:
+    """:func:`run` on a warehouse's benchmark and the routing sets (only the first ``max_queries`` queries of each
+    when given); ``epochs`` None: TrainConfig's."""
+    from training.data import load_benchmark
+    from training.trainer import TrainConfig
+
+    sets = load_all(routing_dir, leaderboards_dir)
+    if max_queries:
+        sets = [s.head(max_queries) for s in sets]
+    config = TrainConfig(max_minutes=max_minutes, **({"epochs": epochs} if epochs is not None else {}))
+    return run(load_benchmark(warehouse), sets, seeds=tuple(seeds), config=config, cache_dir=cache_dir)
+
+
+def write_report(report: dict, path: Path) -> None:
+    """The report as JSON at ``path``, written whole or not at all (a sibling file, then renamed)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(json.dumps(report, indent=1))
+    partial.replace(path)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -197,19 +221,10 @@ def main(argv: list[str] | None = None) -> int:
     warehouse = args.warehouse or paths.warehouse_path()
     if not warehouse.exists():
         parser.error(f"warehouse not found: {warehouse} (run `modellens pipeline` first)")
-    from training.data import load_benchmark
-    from training.trainer import TrainConfig
-
-    sets = load_all(args.routing_dir or paths.routing_dir(), paths.snapshot_dir())
-    if args.max_queries:
-        sets = [s.head(args.max_queries) for s in sets]
-    overrides = {k: v for k, v in (("epochs", args.epochs), ("max_minutes", args.max_minutes)) if v is not None}
-    report = run(load_benchmark(warehouse), sets, seeds=tuple(args.seeds), config=TrainConfig(**overrides),
-                 cache_dir=paths.cache_dir())
+    report = run_on_warehouse(warehouse, args.routing_dir or paths.routing_dir(), paths.snapshot_dir(), args.seeds,
+                              args.max_queries, args.epochs, args.max_minutes, paths.cache_dir())
     if args.output:
-        partial = args.output.with_name(args.output.name + ".partial")
-        partial.write_text(json.dumps(report, indent=1))
-        partial.replace(args.output)
+        write_report(report, args.output)
     print(format_table(report["rows"]))
     print(f"report → {args.output}" if args.output else "", file=sys.stderr)
     return 0

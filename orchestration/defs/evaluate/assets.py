@@ -3,7 +3,6 @@
 It retrains ModelLens without the routing data's records (several minutes on the full benchmark), so it runs in
 its own weekly job, not in the nightly refresh."""
 
-import json
 from typing import Optional
 
 from dagster import (
@@ -44,23 +43,12 @@ class RouteEvalConfig(Config):
 )
 def route_eval(context: AssetExecutionContext, config: RouteEvalConfig) -> MaterializeResult:
     from serving import route_eval as protocol
-    from serving.routing_data import load_all
-    from training.data import load_benchmark
-    from training.trainer import TrainConfig
 
     ensure_home()
-    sets = load_all(routing_dir(), snapshot_dir())
-    if config.max_queries:
-        sets = [s.head(config.max_queries) for s in sets]
-    report = protocol.run(load_benchmark(warehouse_path()), sets, seeds=tuple(config.seeds),
-                          config=TrainConfig(max_minutes=config.max_minutes,
-                                             **({"epochs": config.epochs} if config.epochs else {})),
-                          cache_dir=cache_dir())
+    report = protocol.run_on_warehouse(warehouse_path(), routing_dir(), snapshot_dir(), config.seeds,
+                                       config.max_queries, config.epochs, config.max_minutes, cache_dir())
     path = home() / "reports" / "route_eval.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(json.dumps(report, indent=1))
-    partial.replace(path)
+    protocol.write_report(report, path)
     headline = {f"{r['dataset']}_knn_k{r['k']}_gain_vs_random": r["gain_vs_random"] for r in report["rows"]
                 if r["pool"] == "modellens" and r["router"] == "knn"}
     context.log.info(f"route-eval: {headline}")
