@@ -7,7 +7,7 @@ export PATH := $(BIN):$(PATH)
 MANIFEST := dbt_project/target/manifest.json
 DBT_SOURCES := $(shell find dbt_project/models dbt_project/macros dbt_project/seeds -type f) dbt_project/dbt_project.yml
 
-.PHONY: setup run test dev stats clean
+.PHONY: setup browser run test dev stats clean
 
 setup: $(VENV)/.installed $(MANIFEST)
 
@@ -22,11 +22,17 @@ $(MANIFEST): $(VENV)/.installed $(DBT_SOURCES)
 	dagster-dbt project prepare-and-package --file orchestration/defs/transform/project.py
 	touch $@
 
+# Debian's chromium for the atlas's browser test; where it cannot be installed, that test is skipped and says why
+browser:
+	@command -v chromium >/dev/null || apt-get install -y -q chromium >/dev/null 2>&1 \
+		|| (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium >/dev/null 2>&1) \
+		|| echo "chromium could not be installed here: the browser test will be skipped"
+
 run: setup
 	modellens pipeline
 	modellens stats --json
 
-test: setup
+test: setup browser
 	python -m pytest -q
 
 dev: setup

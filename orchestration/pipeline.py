@@ -10,7 +10,7 @@ from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 
 from orchestration.settings import ensure_home
 
-STAGES = {"ingest": "ingest_job", "transform": "transform_job", "train": "train_job", "serve": "topk_pools_job",
+STAGES = {"ingest": "ingest_job", "transform": "transform_job", "train": "train_job", "serve": "serve_job",
           "route": "route_eval_job"}
 DEFAULT_STAGES = ("ingest", "transform", "train", "serve")  # `route` (a retraining evaluation) runs when asked
 

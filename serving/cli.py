@@ -89,6 +89,23 @@ def cmd_request(args) -> int:
     return 0
 
 
+def cmd_atlas(args) -> int:
+    from serving.atlas import build_atlas, write_atlas
+    from serving.requests import read_requests
+    from training.queries import read_queries
+
+    queries, errors = read_requests(paths.requests_dir())
+    for error in errors:
+        print(f"warning: dataset request left off the atlas: {error}", file=sys.stderr)
+    if args.queries:
+        queries += read_queries(Path(args.queries))
+    atlas = build_atlas(_ranker(args.model_uri), queries, k=args.k)
+    page, preview = write_atlas(atlas, Path(args.output), Path(args.png) if args.png else None)
+    print(f"atlas of {len(atlas.models)} models, {len(atlas.datasets)} datasets and {len(atlas.requests)} requests"
+          f" → {page}" + (f" (preview {preview})" if preview else ""), file=sys.stderr)
+    return 0
+
+
 def cmd_restore(args) -> int:
     from training import registry
 
@@ -144,6 +161,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--model-uri")
     p.set_defaults(func=cmd_recommend)
+
+    p = sub.add_parser("atlas", help="a self-contained HTML map of the champion's models, datasets and requests")
+    p.add_argument("--output", default="atlas.html")
+    p.add_argument("--png", help="also write a PNG preview here")
+    p.add_argument("--queries", help="a JSONL query file: each query is drawn with its Top-K pool, like a request")
+    p.add_argument("--k", type=_positive_int, default=10, help="pool size drawn for each request or query")
+    p.add_argument("--model-uri")
+    p.set_defaults(func=cmd_atlas)
 
     sub.add_parser("evaluate", help="the evaluation protocol: ModelLens beside every baseline (see evaluate --help)")
     sub.add_parser("route-eval", help="do ModelLens pools make query-level routers better? (see route-eval --help)")

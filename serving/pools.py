@@ -8,6 +8,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from training.progress import progress
+
 POOL_COLUMNS = ["query_id", "dataset", "metric", "rank", "model", "score", "evidence", "model_version", "kind"]
 
 
@@ -44,7 +46,7 @@ def compute_pools(ranker, queries: list[dict], k: int, model_version: str, kind:
     """Top-k of each query through the ranker's query path (as `rank` and `recommend`), with each row's evidence
     (JSON: its records on the query's nearest benchmarked lists and on the query's task)."""
     rows = []
-    for query in queries:
+    for query in progress(queries, f"{kind} pools", unit="query"):
         context = ranker.query_context(query)
         ranking = ranker.rank(query, k=k, context=context)
         evidence = ranker.explain(query, [model for model, _ in ranking], context=context)

@@ -1,6 +1,7 @@
 """Run the evaluation protocol: ModelLens and every baseline on the same splits and seeds, mean ± std over seeds.
 
-CLI: ``modellens evaluate [--warehouse PATH] [--seeds 0 1 2] [--splits ...] [--max-lists N] [--output results.md]``.
+CLI: ``modellens evaluate [--warehouse PATH] [--seeds 0 1 2] [--splits ...] [--max-lists N] [--output results.md]``;
+with ``--output``, a plot per split beside it (``results.<split>.png``), and both logged to MLflow.
 ModelLens is trained by ``training.trainer.train_ranker`` on the train rows only (ids it learns come from those
 rows; held-out models and datasets are scored from their metadata, as at query time).
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -19,6 +21,7 @@ import pandas as pd
 from training import paths
 from training.baselines import BASELINE_NAMES, make_baselines, shared_embedder
 from training.data import Benchmark, load_benchmark
+from training.evaluation_plots import plot_evaluation
 from training.features import EmbedFn
 from training.metrics import CATALOGUE_METRICS, catalogue_list_metrics, per_list_metrics, scorable_lists
 from training.splits import SPLITS
@@ -237,8 +240,26 @@ def main(argv: list[str] | None = None) -> int:
             f"{MIN_FAMILY_LISTS} test lists)\n\n" + format_table(result, FAMILY_METRICS, by_family=True) + "\n")
     if args.output:
         args.output.write_text(text)
+        plots = plot_evaluation(result, args.output)
+        run_id = log_evaluation(args.output, plots, vars(args))
+        print(f"plots: {', '.join(map(str, plots))}; MLflow run {run_id}", file=sys.stderr)
     print(text)
     return 0
+
+
+def log_evaluation(report: Path, plots: list[Path], args: dict) -> str:
+    """The report and its plots as artifacts of one run of the `modellens-evaluation` MLflow experiment."""
+    import mlflow
+
+    from training import registry
+
+    registry.open_home()
+    mlflow.set_experiment("modellens-evaluation")
+    with mlflow.start_run(run_name=report.stem) as run:
+        mlflow.log_params({k: str(v)[:500] for k, v in args.items()})
+        for path in [report, *plots]:
+            mlflow.log_artifact(str(path))
+    return run.info.run_id
 
 
 if __name__ == "__main__":

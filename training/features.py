@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from training.languages import languages_of
+from training.progress import progress
 
 N_NAME_BUCKETS = 10_000
 MAX_NAME_TOKENS = 24
@@ -226,7 +227,8 @@ class TextEmbedder:
             if key not in self._keys and key not in missing:
                 missing[key] = text
         pending = list(missing.items())
-        for start in range(0, len(pending), self.CHUNK):  # save after each chunk: a long first run resumes
+        chunks = range(0, len(pending), self.CHUNK)  # saved after each chunk: a long first run resumes
+        for start in progress(chunks, f"embedding {len(pending)} texts", unit="chunk"):
             chunk = pending[start : start + self.CHUNK]
             new = np.asarray(self.embed_fn([text for _, text in chunk]), dtype=np.float32)
             offset = len(self._keys)

@@ -74,9 +74,28 @@ NAME_CODES = frozenset("""en de fr es pt ru zh ja ko ar fa tr pl nl sv fi da cs 
 hi mr gu kn pa sw lv lt sl hr sr ca eu gl cy uk kk uz az ka hy sq mk af zu xh yo nb""".split())
 
 
+# words for languages: groups a fine-tune's name may give instead of its languages ('wav2vec2-xls-r-300m-west-slavic-cv8'), as
+# ISO 639-1 codes of their members, and ASCII spellings of names; the longer name is matched first ('west slavic'
+# before 'slavic')
+LANGUAGE_WORDS = {
+    "west slavic": "pl cs sk", "east slavic": "ru uk be", "south slavic": "bg mk sr hr bs sl",
+    "slavic": "ru uk be pl cs sk bg mk sr hr bs sl", "scandinavian": "da nb nn sv is",
+    "nordic": "da nb nn sv is fi", "baltic": "lv lt", "celtic": "ga cy gd br", "turkic": "tr az kk uz ky tk tt",
+    "dravidian": "ta te kn ml", "indic": "hi bn mr gu pa or as ne si ur", "romance": "es fr it pt ro ca gl",
+    "bantu": "sw zu xh rw ln lg", "bokmaal": "nb", "bokmal": "nb",  # and spellings without the 'å'
+}
+
+
 def languages_in_name(model_id: str) -> list[str]:
-    """Languages a model's name (after its organisation) spells out, by English name or by a NAME_CODES code
-    standing as a token of its own: 'whisper-small-hindi', 'wav2vec2-bn-300m' -> Hindi, Bangla."""
+    """Languages a model's name (after its organisation) spells out, by English name, by a NAME_CODES code
+    standing as a token of its own or by a language group: 'whisper-small-hindi', 'wav2vec2-bn-300m',
+    'xls-r-west-slavic' -> Hindi; Bangla; Polish, Czech, Slovak."""
     org, _, name = model_id.lower().rpartition("/")
     coded = [] if org == "timm" else [language_name(t) for t in re.split(r"[-_.\s]+", name) if t in NAME_CODES]
-    return list(dict.fromkeys([*languages_in_text(name.replace("_", " ")), *filter(None, coded)]))
+    words = " ".join(re.split(r"[-_.\s]+", name))
+    grouped = []
+    for group, members in LANGUAGE_WORDS.items():
+        if re.search(rf"\b{group}\b", words):
+            words = re.sub(rf"\b{group}\b", " ", words)
+            grouped += [language_name(code) for code in members.split()]
+    return list(dict.fromkeys([*languages_in_text(name.replace("_", " ")), *filter(None, coded + grouped)]))

@@ -44,3 +44,8 @@ def cache_dir() -> Path:
 
 def requests_dir() -> Path:
     return home() / "requests"
+
+
+def atlas_dir() -> Path:
+    """The atlas page and its PNG preview (written by the `atlas` asset)."""
+    return home() / "atlas"

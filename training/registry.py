@@ -92,12 +92,16 @@ def pip_requirements() -> list[str]:
 
 
 def log_and_register(ranker, params: dict, metrics: dict, evals: pd.DataFrame, fingerprint: str) -> Registered:
-    """One MLflow run: params, metrics, the data it learnt from (log_input), the pyfunc; then a new version."""
+    """One MLflow run: params, metrics, the training curve, the data it learnt from (log_input), the pyfunc; then
+    a new version."""
     from training.pyfunc import RANKER_ARTIFACT, ModelLensPyfunc
 
     with mlflow.start_run() as run, tempfile.TemporaryDirectory() as tmp:
         mlflow.log_params(params)
         mlflow.log_metrics({metric_key(k): float(v) for k, v in metrics.items()})
+        for point in ranker.meta.get("history", []):  # the training curve, one step per epoch
+            mlflow.log_metrics({"train_loss": point["loss"], "valid_ndcg_at_10": point["valid_ndcg10"]},
+                               step=point["epoch"])
         mlflow.set_tags({"data_fingerprint": fingerprint})
         summary = evals.groupby("list_id").size().rename("n_models").reset_index()
         mlflow.log_input(
@@ -129,6 +133,15 @@ def alias_version(alias: str) -> str | None:
 
 def version_tag(version: str, key: str) -> str | None:
     return MlflowClient().get_model_version(MODEL_NAME, version).tags.get(key)
+
+
+def log_version_artifacts(version: str, files: list[Path], artifact_path: str) -> str:
+    """Attach ``files`` to the MLflow run that produced model ``version`` (under ``artifact_path``); its run id."""
+    client = MlflowClient()
+    run_id = client.get_model_version(MODEL_NAME, version).run_id
+    for path in files:
+        client.log_artifact(run_id, str(path), artifact_path)
+    return run_id
 
 
 def latest_version() -> str | None:

@@ -18,6 +18,7 @@ from training.evidence import FEATURES, Evidence, fit_blend, fit_catalogue_blend
 from training.features import Catalogue, EmbedFn, TextEmbedder, build_catalogue, padded_token_matrix
 from training.metrics import ndcg_at_k
 from training.model import Sizes, TwoTowerRanker
+from training.progress import progress
 from training.ranker import DEFAULT_BLEND, Filters, Ranker
 from training.splits import _hold_out, newest_benchmarks
 
@@ -328,7 +329,7 @@ def _train(bench, config, train, valid, cache_dir, embed_fn) -> Ranker:
     module.train()
     steps_per_epoch = max(1, int(np.ceil(len(train_lists) / config.lists_per_batch)))
     epoch = 0
-    for epoch in range(1, config.epochs + 1):
+    for epoch in progress(range(1, config.epochs + 1), "training", unit="epoch"):
         perm = rng.permutation(len(train_lists))
         losses = []
         for step in range(steps_per_epoch):

@@ -16,6 +16,7 @@ import pandas as pd
 
 from orchestration.sources import registry
 from orchestration.sources.records import SourceBatch
+from training.progress import progress
 
 TABLES = ("records", "models", "datasets", "quarantine")
 
@@ -60,7 +61,8 @@ def fingerprint(connector: ModuleType, snapshot_dir: Path) -> str:
     digest = hashlib.sha256()
     for code in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(code.read_bytes())
-    for path in sorted(connector.snapshot_files(snapshot_dir)):
+    files = sorted(connector.snapshot_files(snapshot_dir))
+    for path in progress(files, f"reading {connector.SOURCE}", total=len(files), unit="file"):
         digest.update(str(path.relative_to(snapshot_dir)).encode())
         with open(path, "rb") as handle:
             for chunk in iter(lambda: handle.read(1 << 20), b""):

@@ -23,7 +23,7 @@ def test_definitions_load_with_the_whole_graph():
     ):
         assert name in keys
     assert defs.resolve_schedule_def("nightly_refresh").cron_schedule == "0 2 * * *"
-    for job in ("ingest_job", "transform_job", "train_job", "topk_pools_job", "full_refresh_job", "route_eval_job"):
+    for job in ("ingest_job", "transform_job", "train_job", "serve_job", "full_refresh_job", "route_eval_job"):
         defs.resolve_job_def(job)
     assert defs.resolve_schedule_def("weekly_route_eval").cron_schedule == "0 5 * * 0"
 

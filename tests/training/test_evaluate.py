@@ -93,5 +93,14 @@ def test_cli_writes_a_results_table(bench, tmp_path, monkeypatch):
                  "global_strength", "--max-lists", "6", "--output", str(out)]) == 0
     text = out.read_text()
     assert "| unseen_datasets | global_strength |" in text and "mean ± std over seeds" in text
+    plots = [tmp_path / f"results.{split}.png" for split in ("completion", "unseen_datasets")]
+    assert all(p.read_bytes()[:4] == b"\x89PNG" for p in plots)
+    from mlflow import MlflowClient
+
+    from training import registry
+
+    registry.open_home()
+    (run,) = MlflowClient().search_runs([MlflowClient().get_experiment_by_name("modellens-evaluation").experiment_id])
+    assert {a.path for a in MlflowClient().list_artifacts(run.info.run_id)} == {"results.md", *(p.name for p in plots)}
     with pytest.raises(SystemExit):
         main(["--warehouse", str(tmp_path / "missing.duckdb")])

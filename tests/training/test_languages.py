@@ -98,6 +98,11 @@ def test_ranker_prefers_models_with_records_in_the_query_language(monkeypatch):
     ("timm/resnet50.am_in1k", []),  # a timm recipe tag, not Amharic
     ("x/bert-base-uncased", []),
     ("x/it5-small", []),
+    ("comodoro/wav2vec2-xls-r-300m-west-slavic-cv8", ["Polish", "Czech", "Slovak"]),  # a group, not all Slavic
+    ("nbailab/wav2vec2-xls-r-1b-npsc-bokmaal-low-27k", ["Norwegian Bokmål"]),
+    ("x/xlsr-nordic-asr", ["Danish", "Norwegian Bokmål", "Norwegian Nynorsk", "Swedish", "Icelandic", "Finnish"]),
+    ("x/slavic-bert", ["Russian", "Ukrainian", "Belarusian", "Polish", "Czech", "Slovak", "Bulgarian", "Macedonian",
+                       "Serbian", "Croatian", "Bosnian", "Slovenian"]),
 ])
 def test_languages_in_model_names(model_id, expected):
     assert languages_in_name(model_id) == expected

@@ -1,4 +1,5 @@
-"""Top-K pools from the champion, for every benchmark dataset and every dataset request; the requests sensor."""
+"""Top-K pools from the champion, for every benchmark dataset and every dataset request; the atlas; the requests
+sensor."""
 
 import pandas as pd
 
@@ -16,6 +17,7 @@ from dagster import (
     sensor,
 )
 
+from orchestration.defs.serve.atlas import atlas
 from orchestration.defs.train.assets import champion_model
 from orchestration.defs.transform.assets import WAREHOUSE_POOL
 from orchestration.lib.build_state import read_state, write_state
@@ -69,10 +71,11 @@ def topk_pools(context: AssetExecutionContext, config: PoolsConfig) -> Materiali
     )
 
 
-pools_job = define_asset_job("topk_pools_job", selection=AssetSelection.assets(topk_pools))
+serve_job = define_asset_job("serve_job", selection=AssetSelection.assets(topk_pools, atlas))
 
 
-@sensor(job=pools_job, minimum_interval_seconds=30, description="Recompute pools when dataset requests change.")
+@sensor(job=serve_job, minimum_interval_seconds=30,
+        description="Recompute pools and redraw the atlas when dataset requests change.")
 def dataset_requests_sensor(context: SensorEvaluationContext):
     ensure_home()
     fingerprint = requests_fingerprint(requests_dir())
@@ -82,4 +85,4 @@ def dataset_requests_sensor(context: SensorEvaluationContext):
     return RunRequest(run_key=f"requests-{fingerprint}")
 
 
-defs = Definitions(assets=[topk_pools], jobs=[pools_job], sensors=[dataset_requests_sensor])
+defs = Definitions(assets=[topk_pools, atlas], jobs=[serve_job], sensors=[dataset_requests_sensor])
