@@ -7,7 +7,7 @@ export PATH := $(BIN):$(PATH)
 MANIFEST := dbt_project/target/manifest.json
 DBT_SOURCES := $(shell find dbt_project/models dbt_project/macros dbt_project/seeds -type f) dbt_project/dbt_project.yml
 
-.PHONY: setup browser run test dev stats clean
+.PHONY: setup browser run test quick dev stats clean
 
 setup: $(VENV)/.installed $(MANIFEST)
 
@@ -34,6 +34,9 @@ run: setup
 
 test: setup browser
 	python -m pytest -q
+
+quick: setup  # the inner loop: unit tests only (no pipeline runs, no kills)
+	python -m pytest -q -m unit
 
 dev: setup
 	dagster dev -w workspace.yaml

@@ -1,4 +1,5 @@
 import os
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -27,8 +28,29 @@ def pytest_collection_modifyitems(items):
     for item in items:
         group = SHARED_HOME if item.path in shared else item.path.relative_to(REPO).as_posix()
         item.add_marker(pytest.mark.xdist_group(group))
+        item.add_marker(_kind(item))
         item.stash[GROUP] = group
     items.sort(key=lambda item: FIRST.index(item.stash[GROUP]) if item.stash[GROUP] in FIRST else len(FIRST))
+
+
+KILL_TESTS = REPO / "tests" / "test_kill_safety.py"
+
+
+@lru_cache(maxsize=None)
+def _runs_pipelines(path: Path) -> bool:
+    """The test file runs Dagster jobs or the whole pipeline itself."""
+    text = path.read_text()
+    return "run_pipeline(" in text or "execute_in_process(" in text
+
+
+def _kind(item) -> pytest.MarkDecorator:
+    """`kill` (runs killed mid-stage), `e2e` (a real pipeline on the slice: the shared home or one of the test's
+    own) or `unit` (everything else: `make quick`)."""
+    if item.path == KILL_TESTS:
+        return pytest.mark.kill
+    if SHARED_HOME in item.fixturenames or _runs_pipelines(item.path):
+        return pytest.mark.e2e
+    return pytest.mark.unit
 
 
 SLICE = "alpaca_eval,robustbench,livebench,lmarena"  # LLM boards and vision, about 1,000 models

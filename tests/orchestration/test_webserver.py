@@ -3,12 +3,16 @@
 import sys
 from pathlib import Path
 
+from tests.conftest import FAST_TRAINING
 from tests.servers import free_port, post_json, running
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 def test_webserver_serves_graph_schedule_and_materializations(pipeline_home):
+    from orchestration.pipeline import run_pipeline
+
+    assert run_pipeline(run_config=FAST_TRAINING)  # a night with nothing new: every stage skips its work
     port = free_port()
     command = [
         str(Path(sys.executable).parent / "dagster-webserver"),
@@ -54,3 +58,26 @@ def test_webserver_serves_graph_schedule_and_materializations(pipeline_home):
         )
         (materialization,) = latest["data"]["assetOrError"]["assetMaterializations"]
         assert materialization["runId"]
+        checks = post_json(
+            graphql,
+            {
+                "query": "{ assetNodes { assetKey { path } assetChecksOrError { ... on AssetChecks { checks {"
+                " name executionForLatestMaterialization { status } } } } } }"
+            },
+        )
+        status = {("/".join(n["assetKey"]["path"]), c["name"]): (c["executionForLatestMaterialization"] or {}).get("status")
+                  for n in checks["data"]["assetNodes"] for c in n["assetChecksOrError"].get("checks", [])}
+        assert len(status) > 40
+        # after the unchanged night every check on an asset's latest materialization ran on it (none skipped or
+        # never run), but on the weekly route_eval, which the nightly runs leave alone
+        assert {k: v for k, v in status.items() if v not in ("SUCCEEDED", "FAILED") and k[0] != "route_eval"} == {}
+        atlas = post_json(
+            graphql,
+            {
+                "query": '{ assetOrError(assetKey: {path: ["atlas"]}) { ... on Asset { assetMaterializations(limit: 1)'
+                " { metadataEntries { label ... on MarkdownMetadataEntry { mdStr } } } } } }"
+            },
+        )
+        (entry,) = [e for e in atlas["data"]["assetOrError"]["assetMaterializations"][0]["metadataEntries"]
+                    if e["label"] == "preview"]
+        assert entry["mdStr"].startswith("![atlas preview](data:image/png;base64,")  # shown as an image in the UI

@@ -11,6 +11,7 @@ from dagster import (
     AssetsDefinition,
     Backoff,
     Config,
+    DataVersion,
     Definitions,
     MaterializeResult,
     MetadataValue,
@@ -69,7 +70,8 @@ def build_snapshot_asset(source: str) -> AssetsDefinition:
         context.log.info(f"{source}: reading {snapshot_dir() / source}")
         result = land(registry.connector(source), snapshot_dir(), landing_dir())
         context.log.info(f"{source}: {result.counts} ({'unchanged, skipped' if result.skipped else 'parsed'})")
-        return MaterializeResult(metadata={**_landing_metadata(result), "selected": True})
+        return MaterializeResult(metadata={**_landing_metadata(result), "selected": True},
+                                 data_version=DataVersion(result.fingerprint))
 
     return raw_asset
 

@@ -7,6 +7,7 @@ from dagster import (
     AssetExecutionContext,
     AssetSelection,
     Config,
+    DataVersion,
     Definitions,
     MaterializeResult,
     RunRequest,
@@ -47,7 +48,8 @@ def topk_pools(context: AssetExecutionContext, config: PoolsConfig) -> Materiali
     fingerprint = f"{version}|{config.k}|{read_state('dbt_build')}|{requests_fingerprint(requests_dir())}"
     if read_state("topk_pools") == fingerprint:
         context.log.info(f"champion v{version}, benchmark and requests unchanged: pools are current")
-        return MaterializeResult(metadata={"model_version": version, "skipped_unchanged": True})
+        return MaterializeResult(metadata={"model_version": version, "skipped_unchanged": True},
+                                 data_version=DataVersion(fingerprint))
     ranker = registry.load_ranker(registry.model_uri())
     request_queries, errors = read_requests(requests_dir())
     for error in errors:
@@ -67,7 +69,8 @@ def topk_pools(context: AssetExecutionContext, config: PoolsConfig) -> Materiali
             "rejected_requests": len(errors),
             "rows": len(table),
             "skipped_unchanged": False,
-        }
+        },
+        data_version=DataVersion(fingerprint),
     )
 
 

@@ -3,7 +3,7 @@ and attached to the champion's MLflow run."""
 
 import base64
 
-from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+from dagster import AssetExecutionContext, DataVersion, MaterializeResult, MetadataValue, asset
 
 from orchestration.defs.train.assets import champion_model
 from orchestration.lib.build_state import read_state, write_state
@@ -45,7 +45,7 @@ def atlas(context: AssetExecutionContext) -> MaterializeResult:
     page, preview = atlas_dir() / "atlas.html", atlas_dir() / "atlas.png"
     if read_state("atlas") == fingerprint and page.exists() and preview.exists():
         context.log.info(f"champion v{version} and requests unchanged: the atlas is current")
-        return MaterializeResult(metadata=_metadata(version, True))
+        return MaterializeResult(metadata=_metadata(version, True), data_version=DataVersion(fingerprint))
     queries, errors = read_requests(requests_dir())
     for error in errors:
         context.log.warning(f"dataset request left off the atlas: {error}")
@@ -55,4 +55,4 @@ def atlas(context: AssetExecutionContext) -> MaterializeResult:
     write_state("atlas", fingerprint)
     counts = {"models": len(drawn.models), "datasets": len(drawn.datasets), "requests": len(drawn.requests),
               "mlflow_run": run_id}
-    return MaterializeResult(metadata=_metadata(version, False, counts))
+    return MaterializeResult(metadata=_metadata(version, False, counts), data_version=DataVersion(fingerprint))

@@ -14,6 +14,7 @@ from dagster import (
     AssetExecutionContext,
     AssetKey,
     Config,
+    DataVersion,
     Definitions,
     MaterializeResult,
     asset,
@@ -75,7 +76,8 @@ def modellens_ranker(context: AssetExecutionContext, config: RankerTrainingConfi
     latest = registry.latest_version()
     if latest and registry.version_tag(latest, "data_fingerprint") == fingerprint and not config.force:
         context.log.info(f"data and config unchanged since version {latest}: no retraining")
-        return MaterializeResult(metadata={"model_version": latest, "skipped_unchanged": True})
+        return MaterializeResult(metadata={"model_version": latest, "skipped_unchanged": True},
+                                 data_version=DataVersion(fingerprint))
     train_rows, holdout = promotion.split_holdout(bench)
     context.log.info(f"training on {len(train_rows)} evaluations; {len(holdout)} held out for promotion")
     ranker = train_ranker(bench, train_config, train=train_rows, cache_dir=cache_dir())
@@ -90,7 +92,8 @@ def modellens_ranker(context: AssetExecutionContext, config: RankerTrainingConfi
             "mlflow_run_id": registered.run_id,
             "skipped_unchanged": False,
             **{f"holdout_{k}": float(v) for k, v in metrics.items()},
-        }
+        },
+        data_version=DataVersion(fingerprint),
     )
 
 

@@ -11,6 +11,7 @@ from dagster import (
     AssetExecutionContext,
     AssetKey,
     Config,
+    DataVersion,
     Definitions,
     MaterializeResult,
     Output,
@@ -45,19 +46,21 @@ class DbtBuildConfig(Config):
     force: bool = False  # build even when the landing zone and the dbt project are unchanged
 
 
-def unchanged_materializations(context: AssetExecutionContext):
-    """A skipped build still marks every selected model current as of this run (what freshness looks at),
-    in dependency order as a multi-asset must."""
+def unchanged_materializations(context: AssetExecutionContext, fingerprint: str):
+    """A skipped build still marks every selected model current as of this run (what freshness looks at), with
+    the build's fingerprint as its data version, in dependency order as a multi-asset must; the dbt tests then
+    run on it, so every check on the latest materialization is one that ran."""
     deps = context.assets_def.asset_deps
     selected = context.selected_asset_keys
     for key in TopologicalSorter({k: deps.get(k, set()) & selected for k in selected}).static_order():
-        yield MaterializeResult(asset_key=key, metadata={"skipped_unchanged": True})
+        yield MaterializeResult(asset_key=key, metadata={"skipped_unchanged": True},
+                                data_version=DataVersion(fingerprint))
 
 
-def build_and_swap(context: AssetExecutionContext, dbt: DbtCliResource, full_refresh: bool):
-    """`dbt build` into a copy of the warehouse. The models are reported materialized, with their row counts,
-    only once the copy has replaced the live warehouse, then the dbt test results; when the build fails, only
-    the test results (they say why)."""
+def build_and_swap(context: AssetExecutionContext, dbt: DbtCliResource, full_refresh: bool, fingerprint: str):
+    """`dbt build` into a copy of the warehouse. The models are reported materialized, with their row counts and
+    the build's fingerprint as data version, only once the copy has replaced the live warehouse, then the dbt test
+    results; when the build fails, only the test results (they say why)."""
     built, checks = [], []
     try:
         with warehouse_copy() as build:
@@ -73,7 +76,9 @@ def build_and_swap(context: AssetExecutionContext, dbt: DbtCliResource, full_ref
         raise
     for event in built:
         table = context.asset_key_for_output(event.output_name).path[-1]
-        yield event.with_metadata({**event.metadata, "dagster/row_count": counts[table]}) if table in counts else event
+        rows = {"dagster/row_count": counts[table]} if table in counts else {}
+        yield Output(event.value, event.output_name, metadata={**event.metadata, **rows},
+                     data_version=DataVersion(fingerprint), tags=event.tags)
     yield from checks
 
 
@@ -90,10 +95,12 @@ def benchmark_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, co
     fingerprint = transform_fingerprint()
     unchanged = whole_project and warehouse_path().exists() and read_state("dbt_build") == fingerprint
     if unchanged and not (config.force or config.full_refresh):
-        context.log.info("landing zone and dbt project unchanged since the last build: nothing to rebuild")
-        yield from unchanged_materializations(context)
+        context.log.info("landing zone and dbt project unchanged since the last build: nothing to rebuild, "
+                         "the dbt tests run on the current warehouse")
+        yield from unchanged_materializations(context, fingerprint)
+        yield from dbt.cli(["test"], context=context).stream()
         return
-    yield from build_and_swap(context, dbt, config.full_refresh)
+    yield from build_and_swap(context, dbt, config.full_refresh, fingerprint)
     if whole_project:
         write_state("dbt_build", fingerprint)
 
