@@ -253,8 +253,7 @@ def log_evaluation(report: Path, plots: list[Path], args: dict) -> str:
 
     from training import registry
 
-    registry.open_home()
-    mlflow.set_experiment("modellens-evaluation")
+    registry.open_home("modellens-evaluation")
     with mlflow.start_run(run_name=report.stem) as run:
         mlflow.log_params({k: str(v)[:500] for k, v in args.items()})
         for path in [report, *plots]:

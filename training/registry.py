@@ -58,21 +58,22 @@ SIGNATURE = ModelSignature(
 )
 
 
-def configure(tracking_uri: str, artifact_root: Path) -> str:
-    """Point MLflow at the local sqlite store; create the experiment with its artifact root once."""
+def configure(tracking_uri: str, artifact_root: Path, name: str = "modellens") -> str:
+    """Point MLflow at the local sqlite store; create the experiment ``name`` with its artifact root (the models'
+    experiment at ``artifact_root``, any other in a folder of its own there) once."""
     mlflow.set_tracking_uri(tracking_uri)
     mlflow.set_registry_uri(tracking_uri)
-    name = "modellens"
     if mlflow.get_experiment_by_name(name) is None:
-        mlflow.create_experiment(name, artifact_location=artifact_root.as_uri())
+        location = artifact_root if name == "modellens" else artifact_root / name
+        mlflow.create_experiment(name, artifact_location=location.as_uri())
     mlflow.set_experiment(name)
     return name
 
 
-def open_home() -> str:
+def open_home(experiment: str = "modellens") -> str:
     """`configure` on the tracking store and registry under MODELLENS_HOME (the artifact folder created)."""
     paths.mlflow_artifacts().mkdir(parents=True, exist_ok=True)
-    return configure(paths.mlflow_uri(), paths.mlflow_artifacts())
+    return configure(paths.mlflow_uri(), paths.mlflow_artifacts(), experiment)
 
 
 def metric_key(name: str) -> str:

@@ -102,5 +102,6 @@ def test_cli_writes_a_results_table(bench, tmp_path, monkeypatch):
     registry.open_home()
     (run,) = MlflowClient().search_runs([MlflowClient().get_experiment_by_name("modellens-evaluation").experiment_id])
     assert {a.path for a in MlflowClient().list_artifacts(run.info.run_id)} == {"results.md", *(p.name for p in plots)}
+    assert run.info.artifact_uri.startswith((tmp_path / "mlflow" / "artifacts").as_uri())  # in the home, not ./mlruns
     with pytest.raises(SystemExit):
         main(["--warehouse", str(tmp_path / "missing.duckdb")])
