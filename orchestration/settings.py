@@ -1,5 +1,6 @@
-"""The home as the pipeline needs it: state folders, the Dagster instance's configuration, MLflow pointed at the
-home's registry (the paths themselves are `training.paths`, shared by every layer)."""
+"""The home as the pipeline process needs it before any run: state folders and the Dagster instance's
+configuration (the paths themselves are `training.paths`, shared by every layer; assets get them from the
+`ModelLensHome` resource)."""
 
 from __future__ import annotations
 
@@ -44,11 +45,3 @@ def ensure_home() -> Path:
         instance_config.parent.mkdir(parents=True, exist_ok=True)
         instance_config.write_text(INSTANCE_CONFIG)
     return root
-
-
-def open_registry() -> None:
-    """Create the state folders and point MLflow at the tracking store and registry under MODELLENS_HOME."""
-    from training import registry
-
-    ensure_home()
-    registry.open_home()

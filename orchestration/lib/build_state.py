@@ -11,28 +11,24 @@ import duckdb
 
 from orchestration.settings import DBT_PROJECT_DIR
 from orchestration.sources.landing import atomic_write
-from training.paths import home, landing_dir, warehouse_path
 
 
-def _state_file(name: str) -> Path:
-    return home() / "state" / f"{name}.json"
-
-
-def read_state(name: str) -> str | None:
-    path = _state_file(name)
+def read_state(state: Path, name: str) -> str | None:
+    """The fingerprint stage ``name`` was last built from (None when never), in the folder ``state``."""
+    path = state / f"{name}.json"
     return json.loads(path.read_text())["fingerprint"] if path.exists() else None
 
 
-def write_state(name: str, fingerprint: str) -> None:
-    path = _state_file(name)
+def write_state(state: Path, name: str, fingerprint: str) -> None:
+    path = state / f"{name}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(path, lambda tmp: tmp.write_text(json.dumps({"fingerprint": fingerprint})))
 
 
-def transform_fingerprint() -> str:
+def transform_fingerprint(landing: Path) -> str:
     """Every landed source's input fingerprint plus every file of the dbt project."""
     digest = hashlib.sha256()
-    for manifest in sorted(landing_dir().glob("*/manifest.json")):
+    for manifest in sorted(landing.glob("*/manifest.json")):
         digest.update(manifest.parent.name.encode() + json.loads(manifest.read_text())["fingerprint"].encode())
     for path in sorted(p for d in ("models", "macros", "seeds", "tests") for p in (DBT_PROJECT_DIR / d).rglob("*")):
         if path.is_file():
@@ -42,13 +38,12 @@ def transform_fingerprint() -> str:
 
 
 @contextmanager
-def warehouse_copy():
-    """Build into a copy of the warehouse and swap it in only when the block succeeds.
+def warehouse_copy(live: Path):
+    """Build into a copy of the warehouse ``live`` and swap it in only when the block succeeds.
 
     dbt reads the path from MODELLENS_WAREHOUSE (see dbt_project/profiles.yml); a killed or failed build leaves
     the live warehouse exactly as it was.
     """
-    live = warehouse_path()
     build = live.with_name("warehouse.build.duckdb")
     for suffix in ("", ".wal"):
         Path(f"{build}{suffix}").unlink(missing_ok=True)

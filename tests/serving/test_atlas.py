@@ -60,7 +60,7 @@ def test_asset_shows_preview_and_logs_both_to_the_champion_run(atlas_files):
     version = registry.alias_version(registry.CHAMPION)
     assert event.metadata["model_version"].value == version
     assert event.metadata["preview"].value.startswith("![atlas preview](data:image/png;base64,iVBOR")
-    assert event.metadata["models"].value > 500 and event.metadata["datasets"].value > 50
+    assert event.metadata["page"].value == str(atlas_files[0]) and event.metadata["page_mb"].value > 1
     run_id = MlflowClient().get_model_version(registry.MODEL_NAME, version).run_id
     names = {a.path for a in MlflowClient().list_artifacts(run_id, "atlas")}
     assert names == {"atlas/atlas.html", "atlas/atlas.png"}

@@ -19,8 +19,7 @@ from dagster import (
 )
 
 from orchestration.defs.train.assets import champion_model
-from orchestration.settings import ensure_home
-from training.paths import cache_dir, home, routing_dir, snapshot_dir, warehouse_path
+from orchestration.resources import ModelLensHome
 
 GROUP = "evaluate"
 
@@ -41,13 +40,13 @@ class RouteEvalConfig(Config):
     "routing data) and from random, popularity, global strength and oracle pools, on real per-query outcomes "
     "(AlpacaEval, LLMRouter). Writes MODELLENS_HOME/reports/route_eval.json.",
 )
-def route_eval(context: AssetExecutionContext, config: RouteEvalConfig) -> MaterializeResult:
+def route_eval(context: AssetExecutionContext, config: RouteEvalConfig, home: ModelLensHome) -> MaterializeResult:
     from serving import route_eval as protocol
 
-    ensure_home()
-    report = protocol.run_on_warehouse(warehouse_path(), routing_dir(), snapshot_dir(), config.seeds,
-                                       config.max_queries, config.epochs, config.max_minutes, cache_dir())
-    path = home() / "reports" / "route_eval.json"
+    home.ensure()
+    report = protocol.run_on_warehouse(home.warehouse, home.routing_dir, home.snapshot_dir, config.seeds,
+                                       config.max_queries, config.epochs, config.max_minutes, home.cache_dir)
+    path = home.reports / "route_eval.json"
     protocol.write_report(report, path)
     headline = {f"{r['dataset']}_knn_k{r['k']}_gain_vs_random": r["gain_vs_random"] for r in report["rows"]
                 if r["pool"] == "modellens" and r["router"] == "knn"}

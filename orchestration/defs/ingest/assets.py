@@ -21,11 +21,10 @@ from dagster import (
 )
 
 from orchestration.lib.gx_checks import raw_records_suite, validate, with_bounded_value
-from orchestration.settings import ensure_home
+from orchestration.resources import ModelLensHome
 from orchestration.sources import registry
 from orchestration.sources.landing import damaged_inputs, land, land_empty_if_missing, read_manifest
 from orchestration.sources.live import land_live
-from training.paths import home, landing_dir, snapshot_dir
 
 
 class LiveSourceConfig(Config):
@@ -60,15 +59,15 @@ def build_snapshot_asset(source: str) -> AssetsDefinition:
         owners=["team:data"],
         description=f"Raw {source} records from the snapshot, landed as parquet (lineage columns, quarantine).",
     )
-    def raw_asset(context: AssetExecutionContext) -> MaterializeResult:
-        ensure_home()
+    def raw_asset(context: AssetExecutionContext, home: ModelLensHome) -> MaterializeResult:
+        home.ensure()
         if source not in selected_snapshot_sources():
             context.log.info(f"{source}: not in MODELLENS_SOURCES, landing left as it is")
             return MaterializeResult(
-                metadata={**_landing_metadata(land_empty_if_missing(source, landing_dir())), "selected": False}
+                metadata={**_landing_metadata(land_empty_if_missing(source, home.landing)), "selected": False}
             )
-        context.log.info(f"{source}: reading {snapshot_dir() / source}")
-        result = land(registry.connector(source), snapshot_dir(), landing_dir())
+        context.log.info(f"{source}: reading {home.snapshot_dir / source}")
+        result = land(registry.connector(source), home.snapshot_dir, home.landing)
         context.log.info(f"{source}: {result.counts} ({'unchanged, skipped' if result.skipped else 'parsed'})")
         return MaterializeResult(metadata={**_landing_metadata(result), "selected": True},
                                  data_version=DataVersion(result.fingerprint))
@@ -85,14 +84,14 @@ def build_live_asset(source: str) -> AssetsDefinition:
         description=f"Live {source} records (opt-in, needs network); an empty landing while disabled.",
         retry_policy=RetryPolicy(max_retries=3, delay=60, backoff=Backoff.EXPONENTIAL),
     )
-    def raw_asset(context: AssetExecutionContext, config: LiveSourceConfig) -> MaterializeResult:
-        ensure_home()
+    def raw_asset(context: AssetExecutionContext, config: LiveSourceConfig, home: ModelLensHome) -> MaterializeResult:
+        home.ensure()
         enabled = config.enabled or source in os.environ.get("MODELLENS_LIVE_SOURCES", "").split(",")
         if not enabled:
-            result = land_empty_if_missing(source, landing_dir())
+            result = land_empty_if_missing(source, home.landing)
             context.log.info(f"{source}: disabled (enable it in the run config or MODELLENS_LIVE_SOURCES)")
         else:
-            result = land_live(source, landing_dir(), home() / "state", limit=config.limit)
+            result = land_live(source, home.landing, home.state, limit=config.limit)
         return MaterializeResult(metadata={**_landing_metadata(result), "enabled": enabled})
 
     return raw_asset
@@ -105,8 +104,8 @@ def build_raw_check(source: str) -> AssetChecksDefinition:
         description="Great Expectations on the landed records: required fields, unique ids, loaded share, ranges "
         "(a warning: raw data is what it is; the blocking checks guard the marts).",
     )
-    def raw_check() -> AssetCheckResult:
-        folder = landing_dir() / source
+    def raw_check(home: ModelLensHome) -> AssetCheckResult:
+        folder = home.landing / source
         records = pd.read_parquet(folder / "records.parquet")
         read = read_manifest(folder)["counts"]["read"]
         if read == 0:
@@ -128,8 +127,8 @@ def build_inputs_check(source: str) -> AssetChecksDefinition:
         description="Every input file was read whole. Fails (a warning: what could be read is loaded) naming each "
         "missing, truncated, corrupt or unparseable file and why; its unreadable part is in the quarantine.",
     )
-    def inputs_check() -> AssetCheckResult:
-        folder = landing_dir() / source
+    def inputs_check(home: ModelLensHome) -> AssetCheckResult:
+        folder = home.landing / source
         if read_manifest(folder) is None:
             return AssetCheckResult(passed=False, severity=AssetCheckSeverity.WARN, description="nothing landed yet")
         damaged = damaged_inputs(folder)

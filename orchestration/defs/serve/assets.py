@@ -22,10 +22,9 @@ from orchestration.defs.serve.atlas import atlas
 from orchestration.defs.train.assets import champion_model
 from orchestration.defs.transform.assets import WAREHOUSE_POOL
 from orchestration.lib.build_state import read_state, write_state
-from orchestration.settings import ensure_home, open_registry
+from orchestration.resources import MlflowRegistry, ModelLensHome
 from serving import pools
 from serving.requests import read_requests, requests_fingerprint
-from training.paths import requests_dir, warehouse_path
 
 
 class PoolsConfig(Config):
@@ -40,27 +39,29 @@ class PoolsConfig(Config):
     pool=WAREHOUSE_POOL,
     description="Top-K models per benchmark dataset and per dataset request, from models:/modellens@champion.",
 )
-def topk_pools(context: AssetExecutionContext, config: PoolsConfig) -> MaterializeResult:
+def topk_pools(context: AssetExecutionContext, config: PoolsConfig, home: ModelLensHome,
+               mlflow_registry: MlflowRegistry) -> MaterializeResult:
     from training import registry  # MLflow, when the asset runs (see the train assets)
 
-    open_registry()
+    mlflow_registry.open(home.ensure())
     version = registry.alias_version(registry.CHAMPION)
-    fingerprint = f"{version}|{config.k}|{read_state('dbt_build')}|{requests_fingerprint(requests_dir())}"
-    if read_state("topk_pools") == fingerprint:
+    built = read_state(home.state, "dbt_build")
+    fingerprint = f"{version}|{config.k}|{built}|{requests_fingerprint(home.requests)}"
+    if read_state(home.state, "topk_pools") == fingerprint:
         context.log.info(f"champion v{version}, benchmark and requests unchanged: pools are current")
         return MaterializeResult(metadata={"model_version": version, "skipped_unchanged": True},
                                  data_version=DataVersion(fingerprint))
     ranker = registry.load_ranker(registry.model_uri())
-    request_queries, errors = read_requests(requests_dir())
+    request_queries, errors = read_requests(home.requests)
     for error in errors:
         context.log.warning(f"dataset request rejected: {error}")
     frames = [
-        pools.compute_pools(ranker, pools.benchmark_queries(warehouse_path()), config.k, version, "benchmark"),
+        pools.compute_pools(ranker, pools.benchmark_queries(home.warehouse), config.k, version, "benchmark"),
         pools.compute_pools(ranker, request_queries, config.k, version, "request"),
     ]
     table = pd.concat(frames, ignore_index=True)
-    pools.write_pools(warehouse_path(), table)
-    write_state("topk_pools", fingerprint)
+    pools.write_pools(home.warehouse, table)
+    write_state(home.state, "topk_pools", fingerprint)
     return MaterializeResult(
         metadata={
             "model_version": version,
@@ -79,9 +80,8 @@ serve_job = define_asset_job("serve_job", selection=AssetSelection.assets(topk_p
 
 @sensor(job=serve_job, minimum_interval_seconds=30,
         description="Recompute pools and redraw the atlas when dataset requests change.")
-def dataset_requests_sensor(context: SensorEvaluationContext):
-    ensure_home()
-    fingerprint = requests_fingerprint(requests_dir())
+def dataset_requests_sensor(context: SensorEvaluationContext, home: ModelLensHome):
+    fingerprint = requests_fingerprint(home.ensure().requests)
     if fingerprint == context.cursor:
         return SkipReason("no new or changed dataset requests")
     context.update_cursor(fingerprint)

@@ -21,8 +21,7 @@ from dagster import (
     asset_check,
 )
 
-from orchestration.settings import open_registry
-from training.paths import cache_dir, warehouse_path
+from orchestration.resources import MlflowRegistry, ModelLensHome
 
 if TYPE_CHECKING:
     from training.trainer import TrainConfig
@@ -64,13 +63,14 @@ def _fingerprint(data_fingerprint: str, config: "TrainConfig") -> str:
     owners=["team:ml"],
     description="The latent ranker trained on the benchmark (minus the promotion holdout), registered as `modellens`.",
 )
-def modellens_ranker(context: AssetExecutionContext, config: RankerTrainingConfig) -> MaterializeResult:
+def modellens_ranker(context: AssetExecutionContext, config: RankerTrainingConfig, home: ModelLensHome,
+                     mlflow_registry: MlflowRegistry) -> MaterializeResult:
     from training import promotion, registry
     from training.data import load_benchmark
     from training.trainer import train_ranker
 
-    open_registry()
-    bench = load_benchmark(warehouse_path())
+    mlflow_registry.open(home.ensure())
+    bench = load_benchmark(home.warehouse)
     train_config = _train_config(config)
     fingerprint = _fingerprint(bench.fingerprint(), train_config)
     latest = registry.latest_version()
@@ -80,7 +80,7 @@ def modellens_ranker(context: AssetExecutionContext, config: RankerTrainingConfi
                                  data_version=DataVersion(fingerprint))
     train_rows, holdout = promotion.split_holdout(bench)
     context.log.info(f"training on {len(train_rows)} evaluations; {len(holdout)} held out for promotion")
-    ranker = train_ranker(bench, train_config, train=train_rows, cache_dir=cache_dir())
+    ranker = train_ranker(bench, train_config, train=train_rows, cache_dir=home.cache_dir)
     metrics = promotion.holdout_metrics(ranker, bench, holdout)
     registered = registry.log_and_register(
         ranker, params=dataclasses.asdict(train_config), metrics=metrics, evals=bench.evals, fingerprint=fingerprint
@@ -100,12 +100,12 @@ def modellens_ranker(context: AssetExecutionContext, config: RankerTrainingConfi
 @asset_check(
     asset=modellens_ranker, blocking=True, description="The candidate ranks held-out lists better than chance."
 )
-def candidate_is_sane(context) -> AssetCheckResult:
+def candidate_is_sane(home: ModelLensHome, mlflow_registry: MlflowRegistry) -> AssetCheckResult:
     from mlflow import MlflowClient
 
     from training import promotion, registry
 
-    open_registry()
+    mlflow_registry.open(home)
     version = registry.latest_version()
     if version is None:
         return AssetCheckResult(passed=False, description="no registered version")
@@ -135,12 +135,13 @@ class PromotionConfig(Config):
     owners=["team:ml"],
     description="Alias `champion` on the best version; a worse candidate becomes `challenger`.",
 )
-def champion_model(context: AssetExecutionContext, config: PromotionConfig) -> MaterializeResult:
+def champion_model(context: AssetExecutionContext, config: PromotionConfig, home: ModelLensHome,
+                   mlflow_registry: MlflowRegistry) -> MaterializeResult:
     from training import promotion
     from training.data import load_benchmark
 
-    open_registry()
-    outcome = promotion.promote_latest(load_benchmark(warehouse_path()), margin=config.margin)
+    mlflow_registry.open(home.ensure())
+    outcome = promotion.promote_latest(load_benchmark(home.warehouse), margin=config.margin)
     context.log.info(outcome.summary)
     return MaterializeResult(metadata=outcome.metadata)
 

@@ -30,8 +30,7 @@ from orchestration.lib.build_state import (
 from orchestration.lib.dbt_args import dbt_build_args
 from orchestration.lib.gx_checks import marts_suite, validate, with_bounded_value
 from orchestration.lib.translator import ModelLensDbtTranslator
-from orchestration.settings import ensure_home
-from training.paths import warehouse_path
+from orchestration.resources import ModelLensHome
 
 WAREHOUSE_POOL = "duckdb_writer"
 
@@ -46,24 +45,26 @@ class DbtBuildConfig(Config):
     force: bool = False  # build even when the landing zone and the dbt project are unchanged
 
 
-def unchanged_materializations(context: AssetExecutionContext, fingerprint: str):
+def unchanged_materializations(context: AssetExecutionContext, fingerprint: str, counts: dict[str, int]):
     """A skipped build still marks every selected model current as of this run (what freshness looks at), with
-    the build's fingerprint as its data version, in dependency order as a multi-asset must; the dbt tests then
-    run on it, so every check on the latest materialization is one that ran."""
+    the build's fingerprint as its data version and the tables' row counts, in dependency order as a multi-asset
+    must; the dbt tests then run on it, so every check on the latest materialization is one that ran."""
     deps = context.assets_def.asset_deps
     selected = context.selected_asset_keys
     for key in TopologicalSorter({k: deps.get(k, set()) & selected for k in selected}).static_order():
-        yield MaterializeResult(asset_key=key, metadata={"skipped_unchanged": True},
+        rows = {"dagster/row_count": counts[key.path[-1]]} if key.path[-1] in counts else {}
+        yield MaterializeResult(asset_key=key, metadata={"skipped_unchanged": True, **rows},
                                 data_version=DataVersion(fingerprint))
 
 
-def build_and_swap(context: AssetExecutionContext, dbt: DbtCliResource, full_refresh: bool, fingerprint: str):
+def build_and_swap(context: AssetExecutionContext, dbt: DbtCliResource, home: ModelLensHome, full_refresh: bool,
+                   fingerprint: str):
     """`dbt build` into a copy of the warehouse. The models are reported materialized, with their row counts and
     the build's fingerprint as data version, only once the copy has replaced the live warehouse, then the dbt test
     results; when the build fails, only the test results (they say why)."""
     built, checks = [], []
     try:
-        with warehouse_copy() as build:
+        with warehouse_copy(home.warehouse) as build:
             for event in dbt.cli(dbt_build_args(full_refresh=full_refresh), context=context).stream():
                 (built if isinstance(event, Output) else checks).append(event)
             try:
@@ -88,21 +89,22 @@ def build_and_swap(context: AssetExecutionContext, dbt: DbtCliResource, full_ref
     dagster_dbt_translator=ModelLensDbtTranslator(),
     pool=WAREHOUSE_POOL,
 )
-def benchmark_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, config: DbtBuildConfig):
+def benchmark_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, config: DbtBuildConfig,
+                         home: ModelLensHome):
     """Clean, normalise and deduplicate the landed records into the benchmark marts."""
-    ensure_home()
+    home.ensure()
     whole_project = set(context.selected_asset_keys) == set(context.assets_def.keys)
-    fingerprint = transform_fingerprint()
-    unchanged = whole_project and warehouse_path().exists() and read_state("dbt_build") == fingerprint
+    fingerprint = transform_fingerprint(home.landing)
+    unchanged = whole_project and home.warehouse.exists() and read_state(home.state, "dbt_build") == fingerprint
     if unchanged and not (config.force or config.full_refresh):
         context.log.info("landing zone and dbt project unchanged since the last build: nothing to rebuild, "
                          "the dbt tests run on the current warehouse")
-        yield from unchanged_materializations(context, fingerprint)
+        yield from unchanged_materializations(context, fingerprint, table_row_counts(home.warehouse))
         yield from dbt.cli(["test"], context=context).stream()
         return
-    yield from build_and_swap(context, dbt, config.full_refresh, fingerprint)
+    yield from build_and_swap(context, dbt, home, config.full_refresh, fingerprint)
     if whole_project:
-        write_state("dbt_build", fingerprint)
+        write_state(home.state, "dbt_build", fingerprint)
 
 
 @asset_check(
@@ -111,8 +113,8 @@ def benchmark_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, co
     description="Great Expectations on the benchmark before training: finite z-scores, list sizes, known "
     "directions, value ranges of accuracy-like metrics, unique keys. Blocks training when it fails.",
 )
-def gx_benchmark_ready() -> AssetCheckResult:
-    with duckdb.connect(str(warehouse_path()), read_only=True) as con:
+def gx_benchmark_ready(home: ModelLensHome) -> AssetCheckResult:
+    with duckdb.connect(str(home.warehouse), read_only=True) as con:
         frame = con.sql(
             "select model_id || '|' || list_id as key, value, metric_id, z_score, higher_is_better, list_size"
             " from fct_evaluations"

@@ -1,0 +1,89 @@
+"""The pipeline's resources: where its state lives (MODELLENS_HOME, the snapshot, the embedding cache) and the MLflow
+registry. Assets take them as arguments and never read the environment; a test hands them other ones."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from dagster import ConfigurableResource, Definitions
+
+from training import paths
+
+
+class ModelLensHome(ConfigurableResource):
+    """Every path an asset reads or writes. Unset fields are the environment's (MODELLENS_HOME,
+    MODELLENS_SNAPSHOT_DIR, MODELLENS_CACHE_DIR, MODELLENS_ROUTING_DIR, as `training.paths` reads them) when the run
+    starts, so a `modellens pipeline` in any home needs no configuration."""
+
+    root: str | None = None
+    snapshot: str | None = None
+    cache: str | None = None
+    routing: str | None = None
+
+    @property
+    def path(self) -> Path:
+        return Path(self.root).resolve() if self.root else paths.home()
+
+    @property
+    def snapshot_dir(self) -> Path:
+        return Path(self.snapshot).resolve() if self.snapshot else paths.snapshot_dir()
+
+    @property
+    def cache_dir(self) -> Path:
+        return Path(self.cache).resolve() if self.cache else self.path / "cache" if self.root else paths.cache_dir()
+
+    @property
+    def routing_dir(self) -> Path:
+        return Path(self.routing).resolve() if self.routing else paths.routing_dir()
+
+    @property
+    def landing(self) -> Path:
+        return self.path / "landing"
+
+    @property
+    def warehouse(self) -> Path:
+        return self.path / "warehouse.duckdb"
+
+    @property
+    def requests(self) -> Path:
+        return self.path / "requests"
+
+    @property
+    def atlas(self) -> Path:
+        return self.path / "atlas"
+
+    @property
+    def state(self) -> Path:
+        return self.path / "state"
+
+    @property
+    def reports(self) -> Path:
+        return self.path / "reports"
+
+    def ensure(self) -> "ModelLensHome":
+        """Create the folders a run writes into; export the home to the dbt project, whose sources read it."""
+        for folder in (self.path, self.landing, self.requests, self.cache_dir, self.state):
+            folder.mkdir(parents=True, exist_ok=True)
+        os.environ["MODELLENS_HOME"] = str(self.path)
+        return self
+
+
+class MlflowRegistry(ConfigurableResource):
+    """The MLflow tracking store and model registry: by default the sqlite store under the home."""
+
+    tracking_uri: str | None = None
+    artifacts: str | None = None
+
+    def open(self, home: ModelLensHome) -> str:
+        """Point MLflow at the store (created with its experiment on first use); the experiment's name."""
+        from training import registry  # MLflow: imported when an asset runs
+
+        root = home.path / "mlflow"
+        root.mkdir(parents=True, exist_ok=True)
+        artifacts = Path(self.artifacts) if self.artifacts else root / "artifacts"
+        artifacts.mkdir(parents=True, exist_ok=True)
+        return registry.configure(self.tracking_uri or f"sqlite:///{root / 'mlflow.db'}", artifacts)
+
+
+defs = Definitions(resources={"home": ModelLensHome(), "mlflow_registry": MlflowRegistry()})
