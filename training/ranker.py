@@ -17,7 +17,7 @@ import pandas as pd
 import torch
 from scipy import sparse
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from training.evidence import FEATURES, Evidence, blend
 from training.features import (Catalogue, EmbedFn, TextEmbedder, dataset_text, embedder_tag, family_of,
@@ -29,6 +29,7 @@ from training.model import Sizes, TwoTowerRanker
 FORMAT_VERSION = 3
 MAX_EMBEDDED_UNSEEN = 2000
 MIN_LANGUAGE_MODELS = 10  # a catalogue ranking drops other-language specialists while this many models remain
+LANGUAGE_MISMATCH = 0.1  # taken off the text similarity of a dataset in other languages than the query's
 SPECIALIST_LANGUAGES = 3  # a model whose records name at most this many languages is a specialist of those
 PAPER_ONLY_NAMESPACE = "pwc/"  # a method named in a paper's results table: no released weights, API or config
 MIN_OBTAINABLE_MODELS = 10  # a catalogue ranking drops paper-only methods while this many other models remain
@@ -331,6 +332,10 @@ class Ranker:
         vocab = {n for ns in names for n in ns} | {n for ns in in_names for n in ns}
         self._language_index = {n: i for i, n in enumerate(sorted(vocab))}
         self._dataset_languages = [tuple(self._language_index[n] for n in ns) for ns in names]
+        self._dataset_language_mat = np.zeros((len(names), max(1, len(self._language_index))), bool)
+        for row, langs in enumerate(self._dataset_languages):
+            self._dataset_language_mat[row, list(langs)] = True
+        self._dataset_named_any = self._dataset_language_mat.any(1)
         n_models, n_datasets = len(self.model_ids), len(names)
         self._model_languages = np.zeros((n_models, max(1, len(self._language_index))), bool)
         self._model_named = np.zeros_like(self._model_languages)
@@ -347,6 +352,22 @@ class Ranker:
             self._model_languages = (records @ spoken).astype(bool).toarray()
         counts = self._model_languages.sum(1)
         self._model_specialist = (counts > 0) & (counts <= SPECIALIST_LANGUAGES)
+
+    def _apart_from_other_languages(self, sims: np.ndarray, languages: tuple[int, ...]) -> np.ndarray:
+        """Text similarities of the benchmarked datasets to a list in ``languages``, lowered by
+        LANGUAGE_MISMATCH for the datasets whose ids name only other languages: the nearest lists of English
+        call-center speech were Latvian and Slovak dev sets, whose text differs from English ones by one word."""
+        if not languages:
+            return sims
+        other = self._dataset_named_any & ~self._dataset_language_mat[:, list(languages)].any(1)
+        return np.where(other, sims - LANGUAGE_MISMATCH, sims)
+
+    def catalogue_context(self, context: ListContext) -> ListContext:
+        """The context a whole-catalogue ranking uses: its neighbour lists (kNN strength, support, the evidence it
+        shows) in the list's languages first. Candidate scoring keeps every language's neighbours: there the
+        other-language versions of a task are the best evidence (wtau on new MTEB benchmarks 0.465 with them,
+        0.449 without, seed 0)."""
+        return replace(context, dataset_sims=self._apart_from_other_languages(context.dataset_sims, context.languages))
 
     def _language_match(self, context: ListContext) -> np.ndarray:
         """+1 for a model with training records in one of the list's languages or whose name spells one of them,
@@ -402,7 +423,7 @@ class Ranker:
         """Scores of every catalogue model (``model_ids`` order); models a catalogue ranking may not propose (not
         applicable to the list's task and modality, or excluded by ``filters``) score -inf. ``context``: the list's
         context when the caller has it already."""
-        context = context or self.list_context(list_id, dataset)
+        context = self.catalogue_context(context or self.list_context(list_id, dataset))
         scores = blend(self.features(context), self._weights(context, catalogue=True))
         allowed = self.allowed(context, filters or Filters())
         return np.where(allowed, scores, -np.inf)
@@ -442,7 +463,7 @@ class Ranker:
         if self.evidence is None:
             return [{} for _ in model_ids]
         ev = self.evidence
-        context = context or self.query_context(query)
+        context = self.catalogue_context(context or self.query_context(query))
         lists, _ = ev.neighbours(context.dataset_sims)
         near = ev.rz[lists].tocsc()
         list_ids = self.catalogue.lists["list_id"].to_numpy()

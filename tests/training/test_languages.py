@@ -1,5 +1,6 @@
 """Languages named by dataset subsets reach the dataset text, so language subsets of one benchmark differ."""
 
+import numpy as np
 import pytest
 
 from training.features import dataset_text
@@ -76,7 +77,11 @@ def test_ranker_prefers_models_with_records_in_the_query_language(monkeypatch):
         match = ranker.features(context)["language"]
         assert {m: match[i] for i, m in enumerate(ranker.model_ids)} == \
             {m: expected[name][kind[m.split("/")[1].split("-")[0]]] for m in ranker.model_ids}
+    ids = ranker.catalogue.datasets["dataset_id"].tolist()
+    english_text = ranker._apart_from_other_languages(np.ones(len(ids)), english.languages)
+    assert {d: v for d, v in zip(ids, english_text)} == {d: 1.0 if d.startswith("voices/en") else 0.9 for d in ids}
     unnamed = ranker.list_context(None, {"dataset_id": "my-calls", "description": "phone calls"})
+    assert np.array_equal(ranker._apart_from_other_languages(np.ones(len(ids)), unnamed.languages), np.ones(len(ids)))
     assert not ranker.features(unnamed)["language"].any()
     # 12 models: without the 6 of other languages fewer than 10 remain, so only the paper-only method goes
     assert [m for m, ok in zip(ranker.model_ids, ranker.allowed(dutch, Filters())) if not ok] == ["pwc/dnn-hmm"]
