@@ -29,7 +29,6 @@
     return [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, PALETTE.length).map((e) => e[0]);
   }
 
-  let where = {};  // "model:<i>" / "dataset:<i>" -> [trace, point]
   let highlightTrace = 0;
 
   function traces(colour) {
@@ -38,13 +37,11 @@
     const group = (v) => (colourOf.has(v) || v === "unknown" ? v : "other");
     const groups = [...top, "other", "unknown"];
     const out = [];
-    where = {};
     const showDatasets = document.getElementById("show-datasets").checked;
     for (const g of groups) {
       const idx = [];
       M[colour].forEach((v, i) => { if (group(v) === g) idx.push(i); });
       if (!idx.length) continue;
-      idx.forEach((i, j) => { where["model:" + i] = [out.length, j]; });
       out.push({
         type: "scattergl", mode: "markers", name: g + " (" + idx.length + ")", legendgroup: g, meta: "models",
         x: idx.map((i) => M.x[i]), y: idx.map((i) => M.y[i]), text: idx.map(modelText),
@@ -57,7 +54,6 @@
       const idx = [];
       D[colour].forEach((v, i) => { if (group(v) === g) idx.push(i); });
       if (!idx.length) continue;
-      idx.forEach((i, j) => { where["dataset:" + i] = [out.length, j]; });
       out.push({
         type: "scattergl", mode: "markers", name: "datasets: " + g, legendgroup: g, showlegend: false,
         meta: "datasets", visible: showDatasets,

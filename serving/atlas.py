@@ -98,7 +98,7 @@ def build_atlas(ranker, queries: list[dict] = (), k: int = 10) -> Atlas:
     ev, cat = ranker.evidence, ranker.catalogue
     if ev is None:
         raise ValueError("the atlas needs a ranker with its evidence index (trained by this project)")
-    xy = project(ranker._model_mat.astype(np.float64))
+    xy = project(ranker.latent_vectors.astype(np.float64))
     datasets = cat.datasets
     vocab = cat.vocabs
     record_dataset = ev.list_dataset[ev.list_rows]

@@ -108,6 +108,11 @@ class Ranker:
         self._list_dataset = lists["dataset_row"].to_numpy()
         self.dim = module.dim
 
+    @property
+    def latent_vectors(self) -> np.ndarray:
+        """The catalogue models' latent vectors (``model_ids`` order): what the atlas draws."""
+        return self._model_mat
+
     # ---- persistence ----
     def save(self, directory: str | Path) -> Path:
         directory = Path(directory)
