@@ -26,8 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 from scipy import sparse
+
+from training.metrics import ListSpearman
 
 FEATURES = ("knn", "task", "modality", "global", "family", "latent", "support", "popularity", "breadth", "size",
             "language")
@@ -184,50 +185,6 @@ def blend(features: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndar
     return sum(w * np.asarray(features[name], float) for name, w in weights.items() if w)
 
 
-def group_ranks(values: np.ndarray, codes: np.ndarray) -> np.ndarray:
-    """1-based ranks of ``values`` within each group (``codes``: group numbers 0..n-1), ties given their mean rank
-    (pandas' ``groupby().rank()``), vectorised: one sort, no loop over groups."""
-    order = np.lexsort((values, codes))
-    v, c = values[order], codes[order]
-    new_block = np.r_[True, (v[1:] != v[:-1]) | (c[1:] != c[:-1])]
-    block = np.cumsum(new_block) - 1
-    starts = np.flatnonzero(new_block)
-    mean_position = (starts + np.r_[starts[1:], len(v)] - 1) / 2
-    group_start = np.flatnonzero(np.r_[True, c[1:] != c[:-1]])
-    ranks = np.empty(len(v))
-    ranks[order] = mean_position[block] - group_start[c] + 1
-    return ranks
-
-
-class ListSpearman:
-    """Mean over groups (lists) of the Pearson correlation of within-group ranks (Spearman's rho) of scores
-    against a fixed target; constant groups count 0. The groups and the target's ranks are computed once, so
-    scoring many blends of one validation set (``fit_blend``) ranks only the scores."""
-
-    def __init__(self, target: np.ndarray, groups: np.ndarray):
-        _, self.codes = np.unique(np.asarray(groups), return_inverse=True)
-        self.n_groups = int(self.codes.max()) + 1 if len(self.codes) else 0
-        self.sizes = np.bincount(self.codes, minlength=self.n_groups)
-        self.target = self._centred(target) if self.n_groups else None
-
-    def _centred(self, values) -> np.ndarray:
-        ranks = group_ranks(np.asarray(values, float), self.codes)
-        return ranks - (np.bincount(self.codes, ranks, self.n_groups) / self.sizes)[self.codes]
-
-    def __call__(self, scores: np.ndarray) -> float:
-        if not self.n_groups:
-            return 0.0
-        s, t = self._centred(scores), self.target
-        st, ss, tt = (np.bincount(self.codes, x, self.n_groups) for x in (s * t, s * s, t * t))
-        denom = np.sqrt(ss * tt)
-        return float(np.divide(st, denom, out=np.zeros(self.n_groups), where=denom > 0).mean())
-
-
-def mean_spearman(scores: np.ndarray, target: np.ndarray, groups: np.ndarray) -> float:
-    """:class:`ListSpearman` of one set of scores."""
-    return ListSpearman(target, groups)(scores)
-
-
 GRID = (0.0, 0.25, 0.5, 1.0, 2.0)
 
 
@@ -254,7 +211,8 @@ def coordinate_ascent(objective, start: dict[str, float], names=FEATURES,
 
 def fit_blend(features: dict[str, np.ndarray], target: np.ndarray, groups: np.ndarray,
               start: dict[str, float]) -> tuple[dict[str, float], float]:
-    """Candidate-ranking weights: maximise :func:`mean_spearman` of the blend on validation rows."""
+    """Candidate-ranking weights: maximise the mean per-list Spearman (:class:`ListSpearman`) of the blend on
+    validation rows."""
     spearman = ListSpearman(target, groups)
     return coordinate_ascent(lambda w: spearman(blend(features, w)), start,
                              [name for name in FEATURES if name in features])

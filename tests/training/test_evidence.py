@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from tests.training.toy_bench import HELD_MODELS, trained_toy
-from training.evidence import Evidence, fit_blend, mean_spearman
+from training.evidence import Evidence, fit_blend
+from training.metrics import mean_spearman
 from training.ranker import Filters, Ranker
 
 # 4 lists over 5 models. list 0 (3 models, task 1, modality 1): model 0 wins; lists 1-3 (6 models each, task 1 / 2,
