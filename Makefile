@@ -23,6 +23,7 @@ $(MANIFEST): $(VENV)/.installed $(DBT_SOURCES)
 	touch $@
 
 # Debian's chromium for the atlas's browser test; where it cannot be installed, that test is skipped and says why
+browser: export DEBIAN_FRONTEND := noninteractive
 browser:
 	@command -v chromium >/dev/null || apt-get install -y -q chromium >/dev/null 2>&1 \
 		|| (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium >/dev/null 2>&1) \
