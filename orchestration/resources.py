@@ -31,35 +31,19 @@ class ModelLensHome(ConfigurableResource):
 
     @property
     def cache_dir(self) -> Path:
-        return Path(self.cache).resolve() if self.cache else self.path / "cache" if self.root else paths.cache_dir()
+        return Path(self.cache).resolve() if self.cache else paths.cache_dir(self.path if self.root else None)
 
     @property
     def routing_dir(self) -> Path:
         return Path(self.routing).resolve() if self.routing else paths.routing_dir()
 
-    @property
-    def landing(self) -> Path:
-        return self.path / "landing"
-
-    @property
-    def warehouse(self) -> Path:
-        return self.path / "warehouse.duckdb"
-
-    @property
-    def requests(self) -> Path:
-        return self.path / "requests"
-
-    @property
-    def atlas(self) -> Path:
-        return self.path / "atlas"
-
-    @property
-    def state(self) -> Path:
-        return self.path / "state"
-
-    @property
-    def reports(self) -> Path:
-        return self.path / "reports"
+    # the layout under the home is training.paths'
+    landing = property(lambda self: paths.landing_dir(self.path))
+    warehouse = property(lambda self: paths.warehouse_path(self.path))
+    requests = property(lambda self: paths.requests_dir(self.path))
+    atlas = property(lambda self: paths.atlas_dir(self.path))
+    state = property(lambda self: paths.state_dir(self.path))
+    reports = property(lambda self: paths.reports_dir(self.path))
 
     def ensure(self) -> "ModelLensHome":
         """Create the folders a run writes into; export the home to the dbt project, whose sources read it."""
@@ -79,11 +63,7 @@ class MlflowRegistry(ConfigurableResource):
         """Point MLflow at the store (created with its experiment on first use); the experiment's name."""
         from training import registry  # MLflow: imported when an asset runs
 
-        root = home.path / "mlflow"
-        root.mkdir(parents=True, exist_ok=True)
-        artifacts = Path(self.artifacts) if self.artifacts else root / "artifacts"
-        artifacts.mkdir(parents=True, exist_ok=True)
-        return registry.configure(self.tracking_uri or f"sqlite:///{root / 'mlflow.db'}", artifacts)
-
+        artifacts = Path(self.artifacts) if self.artifacts else paths.mlflow_artifacts(home.path)
+        return registry.configure(self.tracking_uri or paths.mlflow_uri(home.path), artifacts)
 
 defs = Definitions(resources={"home": ModelLensHome(), "mlflow_registry": MlflowRegistry()})

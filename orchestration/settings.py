@@ -7,7 +7,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from training.paths import REPO_ROOT, cache_dir, home, landing_dir, mlflow_artifacts, requests_dir
+from orchestration.resources import ModelLensHome
+from training.paths import REPO_ROOT
 
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 
@@ -34,11 +35,9 @@ python_logs:
 
 
 def ensure_home() -> Path:
-    """Create the state folders and export the variables dbt and Dagster read."""
-    root = home()
-    for path in (root, landing_dir(), mlflow_artifacts(), cache_dir(), requests_dir(), root / "dagster"):
-        path.mkdir(parents=True, exist_ok=True)
-    os.environ["MODELLENS_HOME"] = str(root)
+    """The environment's home with its folders (as a run's `ModelLensHome.ensure`, which exports it to dbt), and
+    the Dagster instance's home and configuration."""
+    root = ModelLensHome().ensure().path
     os.environ.setdefault("DAGSTER_HOME", str(root / "dagster"))
     instance_config = Path(os.environ["DAGSTER_HOME"]) / "dagster.yaml"
     if not instance_config.exists():

@@ -30,6 +30,10 @@
   }
 
   let highlightTrace = 0;
+  // a focused point is shown in a window a twentieth of the map wide (a loop: spreading 300,000 values into
+  // Math.max overflows the call stack)
+  const span = (v) => v.reduce(([lo, hi], t) => [Math.min(lo, t), Math.max(hi, t)], [Infinity, -Infinity]);
+  const [DX, DY] = [M.x, M.y].map((v) => { const [lo, hi] = span(v); return (hi - lo) / 20; });
 
   function traces(colour) {
     const top = topGroups(M[colour]);
@@ -107,10 +111,8 @@
     const table = { model: M, dataset: D, request: R }[kind];
     const x = table.x[i], y = table.y[i];
     const text = { model: modelText, dataset: datasetText, request: requestText }[kind](i);
-    const span = (v) => { const r = Math.max(...v) - Math.min(...v); return r / 20; };
-    const dx = span(M.x), dy = span(M.y);
     Plotly.restyle(gd, { x: [[x]], y: [[y]], text: [[text]] }, [highlightTrace]).then(() =>
-      Plotly.relayout(gd, { "xaxis.range": [x - dx, x + dx], "yaxis.range": [y - dy, y + dy] })).then(() => {
+      Plotly.relayout(gd, { "xaxis.range": [x - DX, x + DX], "yaxis.range": [y - DY, y + DY] })).then(() => {
       Plotly.Fx.hover(gd, [{ curveNumber: highlightTrace, pointNumber: 0 }]);
       gd.dataset.focused = { model: M.model_id, dataset: D.dataset_id, request: R.name }[kind][i];
     });

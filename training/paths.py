@@ -1,4 +1,5 @@
-"""Where state lives: every path under MODELLENS_HOME, for every layer (plain Python: no dagster, no MLflow)."""
+"""Where state lives: every path under MODELLENS_HOME, for every layer (plain Python: no dagster, no MLflow). Each
+takes the home as ``root`` (the pipeline's `ModelLensHome` resource passes its own), else reads MODELLENS_HOME."""
 
 from __future__ import annotations
 
@@ -21,31 +22,43 @@ def routing_dir() -> Path:
     return Path(os.environ.get("MODELLENS_ROUTING_DIR", snapshot_dir().parent / "routing")).resolve()
 
 
-def warehouse_path() -> Path:
-    return home() / "warehouse.duckdb"
+def warehouse_path(root: Path | None = None) -> Path:
+    return (root or home()) / "warehouse.duckdb"
 
 
-def landing_dir() -> Path:
-    return home() / "landing"
+def landing_dir(root: Path | None = None) -> Path:
+    return (root or home()) / "landing"
 
 
-def mlflow_uri() -> str:
-    return f"sqlite:///{home() / 'mlflow' / 'mlflow.db'}"
+def mlflow_uri(root: Path | None = None) -> str:
+    return f"sqlite:///{(root or home()) / 'mlflow' / 'mlflow.db'}"
 
 
-def mlflow_artifacts() -> Path:
-    return home() / "mlflow" / "artifacts"
+def mlflow_artifacts(root: Path | None = None) -> Path:
+    return (root or home()) / "mlflow" / "artifacts"
 
 
-def cache_dir() -> Path:
-    """Text embeddings by text hash: MODELLENS_HOME/cache, or MODELLENS_CACHE_DIR to share one among homes."""
+def cache_dir(root: Path | None = None) -> Path:
+    """Text embeddings by text hash: ``root``/cache for a home given explicitly; for the environment's home,
+    MODELLENS_CACHE_DIR (to share one cache among homes) or MODELLENS_HOME/cache."""
+    if root is not None:
+        return root / "cache"
     return Path(os.environ.get("MODELLENS_CACHE_DIR", home() / "cache")).resolve()
 
 
-def requests_dir() -> Path:
-    return home() / "requests"
+def requests_dir(root: Path | None = None) -> Path:
+    return (root or home()) / "requests"
 
 
-def atlas_dir() -> Path:
+def atlas_dir(root: Path | None = None) -> Path:
     """The atlas page and its PNG preview (written by the `atlas` asset)."""
-    return home() / "atlas"
+    return (root or home()) / "atlas"
+
+
+def state_dir(root: Path | None = None) -> Path:
+    """Fingerprints of what each stage was built from, and the live sources' cursors."""
+    return (root or home()) / "state"
+
+
+def reports_dir(root: Path | None = None) -> Path:
+    return (root or home()) / "reports"

@@ -59,8 +59,12 @@ SIGNATURE = ModelSignature(
 
 
 def configure(tracking_uri: str, artifact_root: Path, name: str = "modellens") -> str:
-    """Point MLflow at the local sqlite store; create the experiment ``name`` with its artifact root (the models'
-    experiment at ``artifact_root``, any other in a folder of its own there) once."""
+    """Point MLflow at the store (a sqlite store's folder and the artifact root created); create the experiment
+    ``name`` with its artifact root (the models' experiment at ``artifact_root``, any other in a folder of its own
+    there) once."""
+    if tracking_uri.startswith("sqlite:///"):
+        Path(tracking_uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    artifact_root.mkdir(parents=True, exist_ok=True)
     mlflow.set_tracking_uri(tracking_uri)
     mlflow.set_registry_uri(tracking_uri)
     if mlflow.get_experiment_by_name(name) is None:
@@ -71,8 +75,7 @@ def configure(tracking_uri: str, artifact_root: Path, name: str = "modellens") -
 
 
 def open_home(experiment: str = "modellens") -> str:
-    """`configure` on the tracking store and registry under MODELLENS_HOME (the artifact folder created)."""
-    paths.mlflow_artifacts().mkdir(parents=True, exist_ok=True)
+    """`configure` on the tracking store and registry under MODELLENS_HOME."""
     return configure(paths.mlflow_uri(), paths.mlflow_artifacts(), experiment)
 
 

@@ -62,7 +62,7 @@ def fingerprint(connector: ModuleType, snapshot_dir: Path) -> str:
     for code in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(code.read_bytes())
     files = sorted(connector.snapshot_files(snapshot_dir))
-    for path in progress(files, f"reading {connector.SOURCE}", total=len(files), unit="file"):
+    for path in progress(files, f"reading {connector.SOURCE}", unit="file"):
         digest.update(str(path.relative_to(snapshot_dir)).encode())
         with open(path, "rb") as handle:
             for chunk in iter(lambda: handle.read(1 << 20), b""):
