@@ -143,7 +143,7 @@ def build_atlas(ranker, queries: list[dict] = (), k: int = 10) -> Atlas:
         pool = [m for m, _ in ranker.rank(query, k=k)]
         where = np.array([[rows[m] for m in pool if m in rows] or [-1]])
         centre = medoids(xy, where)[0] if where[0, 0] >= 0 else np.zeros(2)
-        requests.append({"name": str(query.get("dataset") or query.get("query_id")), "x": centre[0], "y": centre[1],
+        requests.append({"name": query.dataset, "x": centre[0], "y": centre[1],
                          "pool": pool})
     return Atlas(models, table, pd.DataFrame(requests, columns=["name", "x", "y", "pool"]))
 

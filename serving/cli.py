@@ -49,7 +49,7 @@ def cmd_rank(args) -> int:
     with open(partial, "w", encoding="utf-8") as handle:
         for query in queries:
             ranking = ranking_payload(ranker.rank(query, k=args.k))
-            handle.write(json.dumps({"query_id": query["query_id"], "ranking": ranking}) + "\n")
+            handle.write(json.dumps({"query_id": query.query_id, "ranking": ranking}) + "\n")
     partial.replace(output)
     print(f"ranked {len(queries)} queries → {output}", file=sys.stderr)
     return 0

@@ -9,11 +9,12 @@ import duckdb
 import pandas as pd
 
 from training.progress import progress
+from training.queries import Query
 
 POOL_COLUMNS = ["query_id", "dataset", "metric", "rank", "model", "score", "evidence", "model_version", "kind"]
 
 
-def benchmark_queries(warehouse: Path) -> list[dict]:
+def benchmark_queries(warehouse: Path) -> list[Query]:
     """One query per dataset of the benchmark, on its most evaluated metric of known direction."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
         rows = con.sql(
@@ -27,22 +28,11 @@ def benchmark_queries(warehouse: Path) -> list[dict]:
             order by f.dataset_id
             """
         ).fetchall()
-    return [
-        {
-            "query_id": ds,
-            "dataset": ds,
-            "metric": metric,
-            "description": desc,
-            "task": task,
-            "modality": modality,
-            "higher_is_better": None,
-            "candidates": None,
-        }
-        for ds, metric, desc, task, modality in rows
-    ]
+    return [Query(ds, ds, description=desc, task=task, metric=metric, modality=modality)
+            for ds, metric, desc, task, modality in rows]
 
 
-def compute_pools(ranker, queries: list[dict], k: int, model_version: str, kind: str) -> pd.DataFrame:
+def compute_pools(ranker, queries: list[Query], k: int, model_version: str, kind: str) -> pd.DataFrame:
     """Top-k of each query through the ranker's query path (as `rank` and `recommend`), with each row's evidence
     (JSON: its records on the query's nearest benchmarked lists and on the query's task)."""
     rows = []
@@ -51,7 +41,7 @@ def compute_pools(ranker, queries: list[dict], k: int, model_version: str, kind:
         ranking = ranker.rank(query, k=k, context=context)
         evidence = ranker.explain(query, [model for model, _ in ranking], context=context)
         for position, ((model, score), why) in enumerate(zip(ranking, evidence), start=1):
-            rows.append((query["query_id"], query["dataset"], query.get("metric"), position, model, float(score),
+            rows.append((query.query_id, query.dataset, query.metric, position, model, float(score),
                          json.dumps(why), model_version, kind))
     return pd.DataFrame(rows, columns=POOL_COLUMNS)
 

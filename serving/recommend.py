@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 
 import duckdb
 
-from training.queries import normalise_query
+from training.queries import parse_query
 
 
 def recommend(
@@ -15,7 +16,7 @@ def recommend(
 ) -> dict:
     """Rank the catalogue for the described dataset, through the same query path as `rank` and the pools;
     evidence = the nearest benchmarked datasets and each recommended model's records there."""
-    query = normalise_query({"query_id": "recommend", "dataset": description, "description": description,
+    query = parse_query({"query_id": "recommend", "dataset": description, "description": description,
                              "task": task, "metric": metric, "modality": modality, "max_params": max_params,
                              "hf_only": hf_only}, where="recommend")
     ranking = ranker.rank(query, k=k)
@@ -23,7 +24,8 @@ def recommend(
     models = [m for m, _ in ranking]
     records = _records(warehouse, models, [d for d, _ in nearest]) if warehouse and warehouse.exists() else {}
     return {
-        "query": {key: value for key, value in query.items() if value not in (None, False) and key != "query_id"},
+        "query": {key: value for key, value in asdict(query).items()
+                  if value not in (None, False) and key != "query_id"},
         "nearest_datasets": [{"dataset": d, "similarity": round(s, 3)} for d, s in nearest],
         "ranking": [{"model": m, "score": round(s, 4), "evidence": records.get(m, [])} for m, s in ranking],
     }

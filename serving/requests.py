@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from training.queries import QueryError, normalise_query
+from training.queries import Query, QueryError, parse_query
 
 
 def _slug(name: str) -> str:
@@ -24,7 +24,7 @@ def requests_fingerprint(folder: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def read_requests(folder: Path) -> tuple[list[dict], list[str]]:
+def read_requests(folder: Path) -> tuple[list[Query], list[str]]:
     """Every valid request as a ranking query (query_id ``request:<name>``), and an error per bad entry."""
     queries, errors = [], []
     for path in sorted(folder.glob("*")):
@@ -45,7 +45,7 @@ def read_requests(folder: Path) -> tuple[list[dict], list[str]]:
                 if not isinstance(entry, dict):
                     raise QueryError(f"{path.name}#{position}: a request must be a mapping")
                 name = entry.get("name") or entry.get("dataset")
-                query = normalise_query(
+                query = parse_query(
                     {**entry, "dataset": name, "query_id": f"request:{name}"}, f"{path.name}#{position}"
                 )
                 queries.append(query)
@@ -68,7 +68,7 @@ def add_request(
     if candidates:
         entry["candidates"] = candidates
     entry = {k: v for k, v in entry.items() if v is not None}
-    normalise_query({**entry, "dataset": name, "query_id": name}, where="request")
+    parse_query({**entry, "dataset": name, "query_id": name}, where="request")
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{_slug(name)}.yaml"
     path.write_text(yaml.safe_dump(entry, sort_keys=False))

@@ -28,7 +28,7 @@ import pandas as pd
 from serving.routers import ROUTERS, routed_score
 from serving.routing_data import RoutingSet, load_all
 from training import paths
-from training.queries import normalise_query
+from training.queries import parse_query
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ def model_orders(ranker, bench, train: pd.DataFrame, rset: RoutingSet) -> dict[s
     from training.baselines import GlobalStrengthBaseline
 
     spellings, ids = resolved_names(ranker, rset)
-    query = normalise_query({**rset.query, "query_id": rset.name, "candidates": spellings}, where=rset.name)
+    query = parse_query({**rset.query, "query_id": rset.name, "candidates": spellings}, where=rset.name)
     ranked = [name for name, _ in ranker.rank(query)]
     position = {name: i for i, name in enumerate(ranked)}
     records = train["model_id"].value_counts()

@@ -24,6 +24,7 @@ from training.data import Benchmark, load_benchmark
 from training.evaluation_plots import plot_evaluation
 from training.features import EmbedFn
 from training.metrics import CATALOGUE_METRICS, catalogue_list_metrics, per_list_metrics, scorable_lists
+from training.queries import list_query
 from training.splits import SPLITS
 
 log = logging.getLogger(__name__)
@@ -44,23 +45,14 @@ def subsample_lists(test_rows: pd.DataFrame, max_lists: int | None, seed: int) -
     return test_rows[test_rows["list_id"].isin(lists)]
 
 
-def dataset_dict(bench: Benchmark, list_rows: pd.DataFrame) -> dict:
-    """Query-time description of a list for ``Ranker.score_pairs`` (metadata only, no values)."""
-    first = list_rows.iloc[0]
-    found = first["dataset_id"] in bench.datasets.index
-    meta = {k: v for k, v in bench.datasets.loc[first["dataset_id"]].items() if pd.notna(v)} if found else {}
-    return {"dataset_id": first["dataset_id"], "description": meta.get("description"), "task": meta.get("task"),
-            "metric": first["metric_id"], "modality": meta.get("modality"),
-            "higher_is_better": bool(first["higher_is_better"])}
-
-
 def modellens_scores(ranker, bench: Benchmark, test_rows: pd.DataFrame) -> np.ndarray:
     """Ranker scores per test row, list by list."""
     out = np.zeros(len(test_rows))
     positions = pd.Series(np.arange(len(test_rows))).groupby(test_rows["list_id"].to_numpy())
     for list_id, pos in positions:
         rows = test_rows.iloc[pos.to_numpy()]
-        out[pos.to_numpy()] = ranker.score_pairs(rows["model_id"].tolist(), list_id, dataset_dict(bench, rows))
+        query = list_query(bench, rows["dataset_id"].iat[0], rows["metric_id"].iat[0], list_id)
+        out[pos.to_numpy()] = ranker.score_pairs(rows["model_id"].tolist(), list_id, query)
     return out
 
 
@@ -69,7 +61,8 @@ def catalogue_scores(method, bench: Benchmark, list_rows: pd.DataFrame, model_id
     ``catalogue`` method, or the baseline's ``score`` over one row per catalogue model."""
     first = list_rows.iloc[0]
     if hasattr(method, "score_catalogue"):
-        return method.score_catalogue(first["list_id"], dataset_dict(bench, list_rows))
+        return method.score_catalogue(first["list_id"], list_query(bench, first["dataset_id"], first["metric_id"],
+                                                                   first["list_id"]))
     if hasattr(method, "catalogue"):
         return method.catalogue(first["list_id"], first["dataset_id"], model_ids)
     rows = pd.DataFrame({"model_id": model_ids, "list_id": first["list_id"], "dataset_id": first["dataset_id"]})

@@ -17,6 +17,7 @@ from training import registry
 from training.baselines import GlobalStrengthBaseline
 from training.data import Benchmark
 from training.metrics import CATALOGUE_METRICS, catalogue_list_metrics, evaluate_lists
+from training.queries import list_query
 from training.splits import new_benchmarks_split
 
 HOLDOUT_BUCKETS = 20  # 1 in 20 datasets is never trained on, by any version: the shared promotion holdout
@@ -41,25 +42,11 @@ def split_holdout(bench: Benchmark) -> tuple[pd.DataFrame, pd.DataFrame]:
     return bench.evals[~(held | new)], holdout
 
 
-def dataset_query(bench: Benchmark, dataset_id: str, metric_id: str) -> dict:
-    """What the ranker knows about a list: the dataset's side information and its metric."""
-    meta = bench.datasets.loc[dataset_id] if dataset_id in bench.datasets.index else pd.Series(dtype=object)
-    hib = bench.metrics["higher_is_better"].get(metric_id) if metric_id in bench.metrics.index else None
-    return {
-        "dataset_id": dataset_id,
-        "description": meta.get("description"),
-        "task": meta.get("task"),
-        "modality": meta.get("modality"),
-        "metric": metric_id,
-        "higher_is_better": None if hib is None or pd.isna(hib) else bool(hib),
-    }
-
-
 def _candidate_scores(score_fn, bench: Benchmark, rows: pd.DataFrame) -> np.ndarray:
     scores = np.empty(len(rows))
     for list_id, group in rows.groupby("list_id", sort=False):
         first = group.iloc[0]
-        query = dataset_query(bench, first["dataset_id"], first["metric_id"])
+        query = list_query(bench, first["dataset_id"], first["metric_id"], list_id)
         scores[rows.index.get_indexer(group.index)] = score_fn(group["model_id"].tolist(), list_id, query)
     return scores
 
@@ -69,7 +56,7 @@ def _catalogue_means(score_fn, bench: Benchmark, rows: pd.DataFrame, model_ids: 
     for list_id in _chosen_lists(bench, rows, CATALOGUE_LISTS, CATALOGUE_MIN_MODELS):
         group = rows[rows["list_id"] == list_id]
         first = group.iloc[0]
-        scores = score_fn(list_id, dataset_query(bench, first["dataset_id"], first["metric_id"]))
+        scores = score_fn(list_id, list_query(bench, first["dataset_id"], first["metric_id"], list_id))
         per_list.append(catalogue_list_metrics(model_ids, scores, group))
     return pd.DataFrame(per_list).mean().to_dict() if per_list else {m: 0.0 for m in CATALOGUE_METRICS}
 

@@ -7,7 +7,7 @@ import json
 import mlflow.pyfunc
 import pandas as pd
 
-from training.queries import normalise_query
+from training.queries import parse_query
 
 RANKER_ARTIFACT = "ranker"
 
@@ -24,9 +24,9 @@ class ModelLensPyfunc(mlflow.pyfunc.PythonModel):
         k = int((params or {}).get("k", 10))
         rows = []
         for position, record in enumerate(model_input.to_dict(orient="records"), start=1):
-            query = normalise_query(record, where=f"row {position}")
+            query = parse_query(record, where=f"row {position}")
             ranking = self.ranker.rank(query, k=k)
-            rows.append({"query_id": query["query_id"], "ranking": json.dumps(ranking_payload(ranking))})
+            rows.append({"query_id": query.query_id, "ranking": json.dumps(ranking_payload(ranking))})
         return pd.DataFrame(rows, columns=["query_id", "ranking"])
 
 

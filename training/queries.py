@@ -1,15 +1,40 @@
-"""Ranking queries: validation with clear errors, before any output is written."""
+"""Ranking queries: one typed :class:`Query`, parsed and validated once where a query enters (query files, the
+pyfunc, dataset requests, pools, the CLI) with clear errors before any output is written, and built from a
+benchmark list for promotion and evaluation by :func:`list_query`."""
 
 from __future__ import annotations
 
 import json
 import math
 import numbers
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 OPTIONAL_TEXT = ("description", "task", "metric", "modality")
+
+
+@dataclass(frozen=True)
+class Query:
+    """The DESIGN.md query: a dataset (a benchmarked one's id or a new one's name) with what the user knows of it,
+    the catalogue filters (``modality``/``task`` also filter), and the candidates to order (None = the catalogue)."""
+
+    query_id: str
+    dataset: str
+    description: str | None = None
+    task: str | None = None
+    metric: str | None = None
+    modality: str | None = None
+    higher_is_better: bool | None = None
+    max_params: float | None = None
+    hf_only: bool = False
+    candidates: tuple[str, ...] | None = None
+
+    def dataset_meta(self) -> dict:
+        """The side information a dataset text is built from (training.features.dataset_text)."""
+        return {"description": self.description, "task": self.task, "modality": self.modality}
 
 
 class QueryError(ValueError):
@@ -20,8 +45,8 @@ def _is_missing(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def normalise_query(raw, where: str) -> dict:
-    """Check one query against the contract and return it with defaults filled in."""
+def parse_query(raw, where: str = "query") -> Query:
+    """Check one query (a mapping of the query-file keys) against the contract; a QueryError names ``where``."""
     if not isinstance(raw, dict):
         raise QueryError(f"{where}: a query must be a JSON object, got {type(raw).__name__}")
     query = {}
@@ -67,11 +92,22 @@ def normalise_query(raw, where: str) -> dict:
         bad = [c for c in candidates if not isinstance(c, str) or not c.strip()]
         if bad:
             raise QueryError(f"{where}: every candidate must be a non-empty string, got {bad[0]!r}")
-        query["candidates"] = candidates
-    return query
+        query["candidates"] = tuple(candidates)
+    return Query(**query)
 
 
-def read_queries(path: Path) -> list[dict]:
+def list_query(bench, dataset_id: str, metric_id: str, list_id: str | None = None) -> Query:
+    """A benchmark list as a query: what a user could say of it (the dataset's side information, its metric and
+    direction), no values. ``bench``: a training.data.Benchmark."""
+    meta = bench.datasets.loc[dataset_id] if dataset_id in bench.datasets.index else pd.Series(dtype=object)
+    hib = bench.metrics["higher_is_better"].get(metric_id) if metric_id in bench.metrics.index else None
+    text = {key: meta.get(key) if isinstance(meta.get(key), str) else None for key in ("description", "task",
+                                                                                      "modality")}
+    return Query(query_id=list_id or f"{dataset_id}|{metric_id}", dataset=dataset_id, metric=metric_id,
+                 higher_is_better=None if hib is None or pd.isna(hib) else bool(hib), **text)
+
+
+def read_queries(path: Path) -> list[Query]:
     """Parse and validate a JSONL query file; the first bad line raises a QueryError naming it."""
     queries = []
     with open(path, encoding="utf-8") as handle:
@@ -82,12 +118,12 @@ def read_queries(path: Path) -> list[dict]:
                 raw = json.loads(line)
             except json.JSONDecodeError as err:
                 raise QueryError(f"{path}:{number}: not valid JSON ({err.msg})") from None
-            queries.append(normalise_query(raw, where=f"{path}:{number}"))
+            queries.append(parse_query(raw, where=f"{path}:{number}"))
     if not queries:
         raise QueryError(f"{path}: no queries")
     seen = set()
     for query in queries:
-        if query["query_id"] in seen:
-            raise QueryError(f"{path}: duplicate query_id {query['query_id']!r}")
-        seen.add(query["query_id"])
+        if query.query_id in seen:
+            raise QueryError(f"{path}: duplicate query_id {query.query_id!r}")
+        seen.add(query.query_id)
     return queries

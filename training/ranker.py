@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -17,14 +18,13 @@ import pandas as pd
 import torch
 from scipy import sparse
 
-from dataclasses import dataclass, replace
-
 from training.evidence import FEATURES, Evidence, blend
 from training.features import (Catalogue, EmbedFn, TextEmbedder, dataset_text, embedder_tag, family_of,
                                log_params, lookup, minilm_embed, model_text, padded_token_matrix,
                                size_bucket, text_or_none)
 from training.languages import languages_in_name, languages_in_text
 from training.model import Sizes, TwoTowerRanker
+from training.queries import Query
 
 FORMAT_VERSION = 3
 MAX_EMBEDDED_UNSEEN = 2000
@@ -52,17 +52,6 @@ class ListContext:
     warm: bool
     family: str = "all"
     languages: tuple[int, ...] = ()
-
-
-@dataclass
-class Filters:
-    """What a catalogue ranking may propose besides applicability: modality / task names, a parameter cap, and
-    only models with a Hugging Face id."""
-
-    modality: str | None = None
-    task: str | None = None
-    max_params: float | None = None
-    hf_only: bool = False
 
 
 class Ranker:
@@ -94,8 +83,6 @@ class Ranker:
         # the best-covered list of each dataset, used when a query names a dataset but no metric
         best = lists.assign(row=np.arange(len(lists))).sort_values("n_train", ascending=False, kind="stable")
         self._dataset_list = dict(zip(best["dataset_row"].iloc[::-1], best["row"].iloc[::-1]))
-        self._model_mat = np.ascontiguousarray(self._model_vec[:, : module.dim])
-        self._model_bias = np.ascontiguousarray(self._model_vec[:, module.dim])
         self._size = catalogue.models["size"].to_numpy()
         self._log_params = log_params(catalogue.models["params"] if "params" in catalogue.models.columns else
                                       np.full(len(catalogue.models), np.nan), catalogue.models["model_id"])
@@ -103,7 +90,6 @@ class Ranker:
         self._dataset_family = catalogue.datasets["source_family"].to_numpy(object) \
             if "source_family" in catalogue.datasets.columns else np.full(len(catalogue.datasets), "other", object)
         self._init_languages()
-        self._prior = module.prior.weight.detach().numpy().reshape(-1, module.sizes.n_tasks)
         self._d_text = module.d_text.numpy()
         self._list_dataset = lists["dataset_row"].to_numpy()
         self.dim = module.dim
@@ -111,7 +97,7 @@ class Ranker:
     @property
     def latent_vectors(self) -> np.ndarray:
         """The catalogue models' latent vectors (``model_ids`` order): what the atlas draws."""
-        return self._model_mat
+        return self._model_vec[:, : self.dim]
 
     # ---- persistence ----
     def save(self, directory: str | Path) -> Path:
@@ -223,15 +209,14 @@ class Ranker:
         key = next(k for k in self.taxonomy if _words(k) == match.group(1))
         return self.resolve_task(key)
 
-    def list_context(self, list_id: str | None, dataset: dict | None) -> ListContext:
-        """The catalogue list named by ``list_id`` or described by ``dataset`` (dataset_id or dataset, metric,
-        description, task, modality); an unseen one is built from its metadata and text."""
-        dataset = dict(dataset or {})
+    def list_context(self, list_id: str | None, query: Query | None = None) -> ListContext:
+        """The catalogue list named by ``list_id`` or described by ``query`` (its dataset, metric, description,
+        task, modality); an unseen one is built from its metadata and text."""
         row = self._list_row.get(list_id) if list_id else None
         ds_id = ds_spelling = metric = None
         if row is None:
-            ds_spelling = dataset.get("dataset_id") or dataset.get("dataset")
-            metric = text_or_none(dataset.get("metric"))
+            ds_spelling = query.dataset if query else None
+            metric = text_or_none(query.metric) if query else None
             if list_id and "|" in list_id:
                 head, _, tail = list_id.partition("|")
                 ds_spelling, metric = ds_spelling or head, metric or tail
@@ -248,12 +233,12 @@ class Ranker:
             return ListContext(self._list_vec[row], int(self._list_task[row]),
                                int(self.catalogue.datasets["modality_idx"].iat[drow]), sims, warm,
                                self._dataset_family[drow], self._dataset_languages[drow])
-        return self._unseen_list(ds_id, ds_spelling, metric, dataset)
+        return self._unseen_list(ds_id, ds_spelling, metric, query or Query("", ""))
 
-    def _unseen_list(self, ds_id, ds_spelling, metric, dataset: dict) -> ListContext:
+    def _unseen_list(self, ds_id, ds_spelling, metric, query: Query) -> ListContext:
         m = self.module
-        given_task, implied_modality = self.resolve_task(dataset.get("task"))
-        modality = lookup(self._index["modality"], dataset.get("modality")) or implied_modality
+        given_task, implied_modality = self.resolve_task(query.task)
+        modality = lookup(self._index["modality"], query.modality) or implied_modality
         if ds_id is not None:  # known dataset, new metric: keep its learned features, query fields override
             drow = self._dataset_row[ds_id]
             d = self.catalogue.datasets.iloc[drow]
@@ -262,10 +247,10 @@ class Ranker:
             modality = modality or int(d["modality_idx"])
         else:
             name = text_or_none(ds_spelling) or "unknown dataset"
-            ds_idx, text = 0, self._embed([dataset_text(name, dataset)])
+            ds_idx, text = 0, self._embed([dataset_text(name, query.dataset_meta())])
             task = given_task
             if not task:  # a task named in the description; its modality unless that is the generic 'text'
-                task, text_modality = self.task_in_text(dataset.get("description"), name)
+                task, text_modality = self.task_in_text(query.description, name)
                 if text_modality != lookup(self._index["modality"], "text"):
                     modality = modality or text_modality
         sims = self._d_text @ text[0].numpy()
@@ -280,14 +265,14 @@ class Ranker:
         t = lambda v: torch.tensor([v])  # noqa: E731
         with torch.no_grad():
             vec = m.list_tower(t(0), t(ds_idx), text, t(task), t(modality), t(lookup(self._index["metric"], metric)))
-        named = languages_in_text(f"{dataset.get('description') or ''} {ds_spelling}")
+        named = languages_in_text(f"{query.description or ''} {ds_spelling}")
         languages = self._dataset_languages[self._dataset_row[ds_id]] if ds_id is not None else tuple(
             self._language_index[name] for name in named if name in self._language_index)
         return ListContext(vec[0].numpy(), task, modality, sims, False, family, languages)
 
-    def nearest_datasets(self, query: dict, n: int = 3) -> list[tuple[str, float]]:
+    def nearest_datasets(self, query: Query, n: int = 3) -> list[tuple[str, float]]:
         """The benchmarked datasets whose text embedding is closest to the query's (one per distinct text)."""
-        sims = self.list_context(None, _dataset_of(query)).dataset_sims
+        sims = self.list_context(None, query).dataset_sims
         ids = self.catalogue.datasets["dataset_id"]
         out, seen = [], set()
         for i in np.argsort(-sims):
@@ -306,9 +291,8 @@ class Ranker:
         strength there too ranked an untested 'claude' above every tested model of weaker-looking families, since
         a family's records are mostly its newest, best-evaluated members."""
         rows = np.arange(len(self.model_ids)) if rows is None else rows
-        latent = (self._model_mat[rows] @ context.vec + self._model_bias[rows]
-                  + self._prior[self._size[rows], context.task])
-        out = {"latent": latent, "size": self._size_z[rows], "language": self._language_match(context)[rows]}
+        out = {"latent": self._latent(self._model_vec[rows], self._size[rows], context), "size": self._size_z[rows],
+               "language": self._language_match(context)[rows]}
         if self.evidence is not None:
             ev = self.evidence
             lists, weights = ev.neighbours(context.dataset_sims)
@@ -396,15 +380,21 @@ class Ranker:
         z = (np.asarray(log_params, float) - known.mean()) / max(float(known.std()), 1e-6)
         return np.where(np.isfinite(z), z, 0.0)
 
-    def score_pairs(self, model_ids: list[str], list_id: str | None, dataset: dict | None = None,
+    def _latent(self, model_vec: np.ndarray, size: np.ndarray, context: ListContext) -> np.ndarray:
+        """The latent model's score (TwoTowerRanker.score_matrix) of model vectors (n, d+1) on the list."""
+        with torch.no_grad():
+            return self.module.score_matrix(torch.from_numpy(model_vec), torch.from_numpy(context.vec[None]),
+                                            torch.from_numpy(size), torch.tensor([context.task]))[0].numpy()
+
+    def score_pairs(self, model_ids: list[str], list_id: str | None, query: Query | None = None,
                     context: ListContext | None = None) -> np.ndarray:
         """Scores (higher = better) of ``model_ids`` (seen or unseen) on ``list_id`` or on the list described by
-        ``dataset`` (dataset_id, description, task, metric, modality, higher_is_better). Unseen models have no
+        ``query``. Unseen models have no
         evidence: their evidence features are 0 (an average model) but ``family`` (their family's strength), and
         their latent score comes from their name, card text, size and family."""
         if len(model_ids) == 0:
             return np.zeros(0)
-        context = context or self.list_context(list_id, dataset)
+        context = context or self.list_context(list_id, query)
         rows = np.array([self._model_row.get(self.resolve_model(s), -1) for s in model_ids])
         known = rows >= 0
         weights = self._weights(context)
@@ -414,7 +404,7 @@ class Ranker:
         if (~known).any():
             unseen = [model_ids[i] for i in np.flatnonzero(~known)]
             vec, size = self._model_vectors(unseen)
-            features = {"latent": vec[:, : self.dim] @ context.vec + vec[:, self.dim] + self._prior[size, context.task],
+            features = {"latent": self._latent(vec, size, context),
                         "size": self._standard_size(log_params(np.full(len(unseen), np.nan), unseen))}
             if self.evidence is not None:  # what their family's models did, like a catalogue model without rows
                 families = [self._index["family"].get(family_of(str(n).strip().lower()), 0) for n in unseen]
@@ -423,27 +413,27 @@ class Ranker:
             scores[~known] = blend(features, weights)
         return scores.astype(np.float64)
 
-    def score_catalogue(self, list_id: str | None, dataset: dict | None = None, filters: Filters | None = None,
+    def score_catalogue(self, list_id: str | None, query: Query | None = None,
                         context: ListContext | None = None) -> np.ndarray:
         """Scores of every catalogue model (``model_ids`` order); models a catalogue ranking may not propose (not
-        applicable to the list's task and modality, or excluded by ``filters``) score -inf. ``context``: the list's
-        context when the caller has it already."""
-        context = self.catalogue_context(context or self.list_context(list_id, dataset))
+        applicable to the list's task and modality, or excluded by the query's filters) score -inf. ``context``:
+        the list's context when the caller has it already."""
+        context = self.catalogue_context(context or self.list_context(list_id, query))
         scores = blend(self.features(context), self._weights(context, catalogue=True))
-        allowed = self.allowed(context, filters or Filters())
-        return np.where(allowed, scores, -np.inf)
+        return np.where(self.allowed(context, query or Query("", "")), scores, -np.inf)
 
-    def allowed(self, context: ListContext, filters: Filters) -> np.ndarray:
+    def allowed(self, context: ListContext, query: Query) -> np.ndarray:
         """Applicability (records on the list's task and modality; when the list names languages, no specialist of
         other languages while MIN_LANGUAGE_MODELS remain; no paper-only method while MIN_OBTAINABLE_MODELS others
-        remain: a user cannot download 'pwc/tc-dnn-blstm-dnn') and the query's filters, per catalogue model."""
+        remain: a user cannot download 'pwc/tc-dnn-blstm-dnn') and the query's filters (modality, task,
+        max_params, hf_only), per catalogue model."""
         ok = np.ones(len(self.model_ids), bool)
         if self.evidence is not None:
             task, modality = context.task, context.modality
-            if filters.task:
-                task = self.resolve_task(filters.task)[0] or task
-            if filters.modality:
-                modality = lookup(self._index["modality"], filters.modality) or modality
+            if query.task:
+                task = self.resolve_task(query.task)[0] or task
+            if query.modality:
+                modality = lookup(self._index["modality"], query.modality) or modality
             ok &= self.evidence.applicable(task, modality)
             other_language = self._language_match(context) < 0
             if (ok & ~other_language).sum() >= MIN_LANGUAGE_MODELS:
@@ -451,18 +441,18 @@ class Ranker:
             if (ok & ~self._paper_only).sum() >= MIN_OBTAINABLE_MODELS:
                 ok &= ~self._paper_only
         models = self.catalogue.models
-        if filters.max_params is not None and "params" in models.columns:
+        if query.max_params is not None and "params" in models.columns:
             params = models["params"].to_numpy(dtype=float)
-            ok &= np.nan_to_num(params, nan=np.inf) <= filters.max_params
-        if filters.hf_only and "hf_id" in models.columns:
+            ok &= np.nan_to_num(params, nan=np.inf) <= query.max_params
+        if query.hf_only and "hf_id" in models.columns:
             ok &= models["hf_id"].to_numpy(dtype=bool)
         return ok
 
-    def query_context(self, query: dict) -> ListContext:
+    def query_context(self, query: Query) -> ListContext:
         """The context of the list a query describes (to share between :meth:`rank` and :meth:`explain`)."""
-        return self.list_context(None, _dataset_of(query))
+        return self.list_context(None, query)
 
-    def explain(self, query: dict, model_ids: list[str], n: int = 3, context: ListContext | None = None) -> list[dict]:
+    def explain(self, query: Query, model_ids: list[str], n: int = 3, context: ListContext | None = None) -> list[dict]:
         """The evidence behind each model's score for ``query``: its records (list and z) on the query's nearest
         benchmarked lists, most similar first, and its number of training records on the query's task."""
         if self.evidence is None:
@@ -485,19 +475,16 @@ class Ranker:
                                             for i, rz in records]})
         return out
 
-    def rank(self, query: dict, k: int = 10, context: ListContext | None = None) -> list[tuple[str, float]]:
+    def rank(self, query: Query, k: int = 10, context: ListContext | None = None) -> list[tuple[str, float]]:
         """The DESIGN.md query contract: every candidate as spelled (best first), else the catalogue's top k
         among the models applicable to the query (and its filters: ``max_params``, ``hf_only``); ``context`` as
         from :meth:`query_context` when the caller has it."""
-        dataset = _dataset_of(query)
-        candidates = query.get("candidates")
+        candidates = query.candidates
         if candidates:
-            scores = self.score_pairs(list(candidates), None, dataset, context)
+            scores = self.score_pairs(list(candidates), None, query, context)
             order = np.argsort(-scores, kind="stable")
             return [(candidates[i], float(scores[i])) for i in order]
-        filters = Filters(modality=query.get("modality"), task=query.get("task"),
-                          max_params=query.get("max_params"), hf_only=bool(query.get("hf_only")))
-        scores = self.score_catalogue(None, dataset, filters, context)
+        scores = self.score_catalogue(None, query, context)
         k = min(k, int(np.isfinite(scores).sum()))
         if k <= 0:
             return []
@@ -513,8 +500,3 @@ def _round(value: float) -> float:
 def _words(text: str) -> str:
     """Lower-case words separated by single spaces ('Speech-Recognition' -> 'speech recognition')."""
     return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
-
-
-def _dataset_of(query: dict) -> dict:
-    return {"dataset_id": query.get("dataset"), **{key: query.get(key) for key in
-            ("description", "task", "metric", "modality", "higher_is_better")}}

@@ -19,7 +19,8 @@ from training.features import Catalogue, EmbedFn, TextEmbedder, build_catalogue,
 from training.metrics import ndcg_at_k
 from training.model import Sizes, TwoTowerRanker
 from training.progress import progress
-from training.ranker import DEFAULT_BLEND, Filters, Ranker
+from training.queries import Query
+from training.ranker import DEFAULT_BLEND, Ranker
 from training.splits import _hold_out, newest_benchmarks
 
 log = logging.getLogger(__name__)
@@ -198,7 +199,7 @@ def _catalogue_lists(ranker: Ranker, rows: pd.DataFrame, lists: np.ndarray, view
         masks = [np.zeros(len(ranker.model_ids), bool) for _ in range(2)]
         for mask, ids in zip(masks, (part["model_id"], top)):
             mask[[ranker._model_row[m] for m in ids if m in ranker._model_row]] = True
-        out.append((values, view.allowed(context, Filters()), *masks))
+        out.append((values, view.allowed(context, Query(list_id, "")), *masks))
     return out
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 from tests.training.toy_bench import HELD_MODELS, trained_toy
 from training.evidence import Evidence, fit_blend
 from training.metrics import mean_spearman
-from training.ranker import Filters, Ranker
+from training.queries import Query
+from training.ranker import Ranker
 
 # 4 lists over 5 models. list 0 (3 models, task 1, modality 1): model 0 wins; lists 1-3 (6 models each, task 1 / 2,
 # modality 1 / 2): model 1 is good everywhere, model 4 only ever appears in modality 2.
@@ -91,15 +94,15 @@ def test_blend_fitting_finds_the_informative_feature():
 
 def test_catalogue_rankings_keep_to_the_filters():
     _, ranker = trained_toy()
-    query = {"query_id": "q", "dataset": "brand-new", "description": "a classification benchmark"}
-    small = ranker.rank(dict(query, max_params=1e8), k=30)
+    query = Query("q", "brand-new", description="a classification benchmark")
+    small = ranker.rank(replace(query, max_params=1e8), k=30)
     params = ranker.catalogue.models.set_index("model_id")["params"]
     assert small and all(params[m] <= 1e8 for m, _ in small)
     assert len(small) < len(ranker.rank(query, k=30))
-    context = ranker.list_context(None, {"dataset_id": "brand-new", "description": "a classification benchmark"})
-    applicable = ranker.allowed(context, Filters())
+    context = ranker.list_context(None, query)
+    applicable = ranker.allowed(context, query)
     assert not applicable[[ranker._model_row[m] for m in HELD_MODELS]].any()  # no training records: not proposed
-    assert (ranker.allowed(context, Filters(hf_only=True)) == applicable).all()  # every toy id is a Hub id
+    assert (ranker.allowed(context, replace(query, hf_only=True)) == applicable).all()  # every toy id is a Hub id
 
 
 def test_a_task_named_in_the_description_is_understood():

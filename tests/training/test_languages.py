@@ -63,11 +63,11 @@ def _language_benchmark():
 def test_ranker_prefers_models_with_records_in_the_query_language(monkeypatch):
     import training.ranker
     from tests.training.toy_bench import fake_embed
-    from training.ranker import Filters
+    from training.queries import Query
     from training.trainer import TrainConfig, train_ranker
 
     ranker = train_ranker(_language_benchmark(), TrainConfig(epochs=2, dim=8), embed_fn=fake_embed)
-    english = ranker.list_context(None, {"dataset_id": "my-calls", "description": "English phone calls"})
+    english = ranker.list_context(None, Query("q", "my-calls", description="English phone calls"))
     dutch = ranker.list_context("voices/nl|wer", None)
     assert sorted(ranker._language_index) == ["Dutch", "English", "French", "German", "Hindi", "Spanish"]
     kind = {"en": "en", "nl": "nl", "poly": "poly", "whisper": "hindi", "dnn": "paper"}
@@ -80,17 +80,17 @@ def test_ranker_prefers_models_with_records_in_the_query_language(monkeypatch):
     ids = ranker.catalogue.datasets["dataset_id"].tolist()
     english_text = ranker._apart_from_other_languages(np.ones(len(ids)), english.languages)
     assert {d: v for d, v in zip(ids, english_text)} == {d: 1.0 if d.startswith("voices/en") else 0.9 for d in ids}
-    unnamed = ranker.list_context(None, {"dataset_id": "my-calls", "description": "phone calls"})
+    unnamed = ranker.list_context(None, Query("q", "my-calls", description="phone calls"))
     assert np.array_equal(ranker._apart_from_other_languages(np.ones(len(ids)), unnamed.languages), np.ones(len(ids)))
     assert not ranker.features(unnamed)["language"].any()
     # 12 models: without the 6 of other languages fewer than 10 remain, so only the paper-only method goes
-    assert [m for m, ok in zip(ranker.model_ids, ranker.allowed(dutch, Filters())) if not ok] == ["pwc/dnn-hmm"]
+    assert [m for m, ok in zip(ranker.model_ids, ranker.allowed(dutch, Query("q", "voices/nl"))) if not ok] == ["pwc/dnn-hmm"]
     monkeypatch.setattr(training.ranker, "MIN_LANGUAGE_MODELS", 6)
-    allowed = dict(zip(ranker.model_ids, ranker.allowed(dutch, Filters())))
+    allowed = dict(zip(ranker.model_ids, ranker.allowed(dutch, Query("q", "voices/nl"))))
     assert [m for m, ok in allowed.items() if not ok] == \
         [*(f"org/en-asr-{i}" for i in range(4)), "org/whisper-small-hindi", "pwc/dnn-hmm"]
     monkeypatch.setattr(training.ranker, "MIN_OBTAINABLE_MODELS", 12)  # too few others: the paper-only one stays
-    assert dict(zip(ranker.model_ids, ranker.allowed(english, Filters())))["pwc/dnn-hmm"]
+    assert dict(zip(ranker.model_ids, ranker.allowed(english, Query("q", "my-calls"))))["pwc/dnn-hmm"]
 
 
 @pytest.mark.parametrize("model_id, expected", [

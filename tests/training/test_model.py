@@ -7,6 +7,7 @@ from scipy.stats import spearmanr
 from tests.training.toy_bench import HELD_MODELS, TEST_DATASETS, fake_embed, toy_benchmark, trained_toy
 from training.data import Benchmark
 from training.features import hash_token, name_tokens, size_bucket
+from training.queries import Query
 from training.trainer import TrainConfig, train_ranker
 
 
@@ -16,8 +17,8 @@ def test_learns_planted_structure_on_unseen_datasets():
     rhos = []
     for list_id, rows in test.groupby("list_id"):
         dataset = bench.datasets.loc[rows["dataset_id"].iloc[0]]
-        query = {"dataset_id": "renamed-" + rows["dataset_id"].iloc[0], "description": dataset["description"],
-                 "task": dataset["task"], "metric": rows["metric_id"].iloc[0]}
+        query = Query(list_id, "renamed-" + rows["dataset_id"].iloc[0], description=dataset["description"],
+                      task=dataset["task"], metric=rows["metric_id"].iloc[0])
         scores = ranker.score_pairs(rows["model_id"].tolist(), None, query)  # unseen list, from metadata only
         rhos.append(spearmanr(scores, rows["signed_value"]).statistic)
     assert min(rhos) > 0.5, rhos  # random scoring would be ~0

@@ -20,8 +20,8 @@ def test_valid_queries_keep_candidates_as_spelled(tmp_path):
         ],
     )
     first, second = read_queries(path)
-    assert first["candidates"] == ["Org/Model-X", "x"]
-    assert second["query_id"] == "2" and second["candidates"] is None and second["higher_is_better"] is False
+    assert first.candidates == ("Org/Model-X", "x")
+    assert second.query_id == "2" and second.candidates is None and second.higher_is_better is False
 
 
 @pytest.mark.parametrize(
@@ -54,7 +54,7 @@ def test_empty_file_is_an_error(tmp_path):
 def test_filters_are_read(tmp_path):
     (query,) = read_queries(write(tmp_path, [json.dumps({"query_id": "a", "dataset": "d", "max_params": 7e9,
                                                          "hf_only": True, "modality": "image"})]))
-    assert (query["max_params"], query["hf_only"], query["modality"]) == (7e9, True, "image")
+    assert (query.max_params, query.hf_only, query.modality) == (7e9, True, "image")
 
 
 @pytest.mark.parametrize("argv", [["rank", "--queries", "q", "--output", "o", "--k", "-5"],
@@ -65,3 +65,17 @@ def test_a_non_positive_k_is_an_error(argv, capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(argv)
     assert exit_info.value.code == 2 and "must be a positive integer" in capsys.readouterr().err
+
+
+def test_a_benchmark_list_becomes_a_query_without_its_values():
+    from tests.training.toy_bench import toy_benchmark
+    from training.queries import Query, list_query
+
+    bench = toy_benchmark()
+    dataset = bench.datasets.index[0]
+    query = list_query(bench, dataset, "accuracy")
+    assert isinstance(query, Query) and query.candidates is None
+    assert (query.query_id, query.dataset, query.metric) == (f"{dataset}|accuracy", dataset, "accuracy")
+    assert query.description == bench.datasets.loc[dataset, "description"]
+    assert query.higher_is_better is bool(bench.metrics.loc["accuracy", "higher_is_better"])
+    assert list_query(bench, "not-a-dataset", "no-metric").description is None

@@ -5,6 +5,7 @@ import pytest
 
 from tests.training.toy_bench import HELD_MODELS, fake_embed, trained_toy
 from training.features import TextEmbedder, minilm_embed
+from training.queries import Query
 from training.ranker import Ranker
 
 
@@ -19,7 +20,7 @@ def test_save_load_round_trip_gives_identical_scores(ranker, tmp_path):
         "model.pt", "meta.json", "models.parquet", "datasets.parquet", "lists.parquet", "evidence.npz"}
     loaded = Ranker.load(tmp_path / "artifact", embed_fn=fake_embed)
     assert loaded.model_ids == ranker.model_ids
-    query = {"query_id": "q", "dataset": "brand-new-set", "description": "a retrieval benchmark", "task": "retrieval"}
+    query = Query("q", "brand-new-set", description="a retrieval benchmark", task="retrieval")
     list_id, names = "class-set-0|accuracy", ["orga/alpha-1-base", "never/seen-model-7b"]
     np.testing.assert_array_equal(ranker.score_catalogue(list_id), loaded.score_catalogue(list_id))
     np.testing.assert_array_equal(ranker.score_pairs(names, None, query), loaded.score_pairs(names, None, query))
@@ -29,7 +30,7 @@ def test_save_load_round_trip_gives_identical_scores(ranker, tmp_path):
 def test_rank_echoes_every_candidate_as_spelled(ranker):
     candidates = ["ORGA/Alpha-3-Base", "BETA-14", "orgb/beta-2-base", "someone/unknown-model", HELD_MODELS[0],
                   "orgb/beta-2-base"]
-    out = ranker.rank({"query_id": "q", "dataset": "RETRI-SET-1-V1", "metric": "accuracy", "candidates": candidates})
+    out = ranker.rank(Query("q", "RETRI-SET-1-V1", metric="accuracy", candidates=tuple(candidates)))
     assert sorted(name for name, _ in out) == sorted(candidates)
     scores = [s for _, s in out]
     assert scores == sorted(scores, reverse=True) and all(np.isfinite(scores))
@@ -40,25 +41,25 @@ def test_rank_echoes_every_candidate_as_spelled(ranker):
 
 
 def test_rank_without_candidates_returns_top_k_of_catalogue_fast(ranker):
-    out = ranker.rank({"query_id": "q", "dataset": "class-set-0"}, k=5)
+    out = ranker.rank(Query("q", "class-set-0"), k=5)
     assert len(out) == 5 and all(name in ranker.model_ids for name, _ in out)
     assert all(name.startswith("orga/alpha") for name, _ in out)  # alpha models win classification
     start = time.perf_counter()
     for _ in range(50):
-        ranker.rank({"query_id": "q", "dataset": "class-set-0", "metric": "accuracy"}, k=10)
+        ranker.rank(Query("q", "class-set-0", metric="accuracy"), k=10)
     assert (time.perf_counter() - start) / 50 < 0.01
 
 
 def test_unseen_dataset_query_uses_metadata(ranker):
-    query = {"query_id": "q", "dataset": "my-new-benchmark", "description": "a classification benchmark",
-             "task": "classification", "modality": "text", "metric": "accuracy", "higher_is_better": True}
+    query = Query("q", "my-new-benchmark", description="a classification benchmark", task="classification",
+                  modality="text", metric="accuracy", higher_is_better=True)
     top = ranker.rank(query, k=5)
     assert sum(name.startswith("orga/alpha") for name, _ in top) >= 4
 
 
 def test_wrong_embedder_is_refused(ranker, tmp_path):
     loaded = Ranker.load(ranker.save(tmp_path / "a"))  # trained with the fake embedder, loaded without one
-    assert len(loaded.rank({"query_id": "q", "dataset": "class-set-0"}, k=3)) == 3  # no new text: no encoder
+    assert len(loaded.rank(Query("q", "class-set-0"), k=3)) == 3  # no new text: no encoder
     with pytest.raises(ValueError, match="embed_fn"):
         loaded.score_pairs(["brand/new-model"], "class-set-0|accuracy")
 
@@ -81,7 +82,7 @@ def test_real_minilm_loads_offline_and_caches(tmp_path):
 def test_a_source_family_blend_applies_to_its_lists_only(ranker):
     """A list of a family with its own fitted blend is scored with it; other families fall back to 'all'."""
     models = [f"orga/alpha-{i}-base" for i in (14, 0, 9)]
-    query = {"dataset_id": "class-set-10"}
+    query = Query("q", "class-set-10")
     saved = ranker.blend_weights
     try:
         ranker.blend_weights = {"cold": {"all": {"latent": 1.0}, "nowhere": {"size": 1.0}}}
@@ -92,3 +93,15 @@ def test_a_source_family_blend_applies_to_its_lists_only(ranker):
         ranker.blend_weights = saved
     assert list(np.argsort(-by_size)) == [0, 2, 1]  # params grow with the index in the toy benchmark
     assert not np.allclose(latent, by_size)
+
+
+def test_the_latent_score_is_the_modules_own(ranker):
+    """The Ranker scores with TwoTowerRanker.score_matrix: its latent feature of a catalogue list equals the
+    module's full-sort prediction for that list."""
+    import torch
+
+    row = ranker.catalogue.lists["list_id"].tolist().index("class-set-0|accuracy")
+    with torch.no_grad():
+        expected = ranker.module.full_sort_predict(torch.tensor([row]))[0].numpy()
+    latent = ranker.features(ranker.list_context("class-set-0|accuracy"))["latent"]
+    np.testing.assert_allclose(latent, expected, rtol=1e-5, atol=1e-6)
