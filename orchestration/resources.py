@@ -1,5 +1,6 @@
-"""The pipeline's resources: where its state lives (MODELLENS_HOME, the snapshot, the embedding cache) and the MLflow
-registry. Assets take them as arguments and never read the environment; a test hands them other ones."""
+"""The pipeline's resources: where its state lives (MODELLENS_HOME, the snapshot, the embedding cache), which sources
+a run lands, and the MLflow registry. Assets take them as arguments and never read the environment; a test hands
+them other ones."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 
 from dagster import ConfigurableResource, Definitions
 
+from orchestration.sources import registry
 from training import paths
 
 
@@ -53,6 +55,29 @@ class ModelLensHome(ConfigurableResource):
         return self
 
 
+def _names(value: str | None) -> list[str]:
+    return [name.strip() for name in (value or "").split(",") if name.strip()]
+
+
+class Sources(ConfigurableResource):
+    """Which sources a run lands: ``snapshot``, comma-separated snapshot sources (unset: MODELLENS_SOURCES when the
+    run starts, else all of them; slices for tests and trials), and ``live``, the live sources enabled besides
+    those a run's config enables (unset: MODELLENS_LIVE_SOURCES, else none; they need the network)."""
+
+    snapshot: str | None = None
+    live: str | None = None
+
+    def snapshot_sources(self) -> list[str]:
+        chosen = _names(self.snapshot if self.snapshot is not None else os.environ.get("MODELLENS_SOURCES"))
+        unknown = sorted(set(chosen) - set(registry.SNAPSHOT_CONNECTORS))
+        if unknown:
+            raise ValueError(f"unknown snapshot sources {unknown}; known: {sorted(registry.SNAPSHOT_CONNECTORS)}")
+        return chosen or list(registry.SNAPSHOT_CONNECTORS)
+
+    def live_enabled(self, source: str) -> bool:
+        return source in _names(self.live if self.live is not None else os.environ.get("MODELLENS_LIVE_SOURCES"))
+
+
 class MlflowRegistry(ConfigurableResource):
     """The MLflow tracking store and model registry: by default the sqlite store under the home."""
 
@@ -66,4 +91,4 @@ class MlflowRegistry(ConfigurableResource):
         artifacts = Path(self.artifacts) if self.artifacts else paths.mlflow_artifacts(home.path)
         return registry.configure(self.tracking_uri or paths.mlflow_uri(home.path), artifacts)
 
-defs = Definitions(resources={"home": ModelLensHome(), "mlflow_registry": MlflowRegistry()})
+defs = Definitions(resources={"home": ModelLensHome(), "sources": Sources(), "mlflow_registry": MlflowRegistry()})

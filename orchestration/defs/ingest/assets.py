@@ -1,7 +1,5 @@
 """One raw_<source> asset per leaderboard source: read (or fetch) → parse → land as parquet + quarantine."""
 
-import os
-
 import pandas as pd
 from dagster import (
     AssetCheckResult,
@@ -21,23 +19,17 @@ from dagster import (
 )
 
 from orchestration.lib.gx_checks import raw_records_suite, validate, with_bounded_value
-from orchestration.resources import ModelLensHome
+from orchestration.resources import ModelLensHome, Sources
 from orchestration.sources import registry
 from orchestration.sources.landing import damaged_inputs, land, land_empty_if_missing, read_manifest
 from orchestration.sources.live import land_live
 
 
 class LiveSourceConfig(Config):
-    """Live sources need network and are off unless enabled here or with MODELLENS_LIVE_SOURCES."""
+    """Live sources need network and are off unless enabled here or by the `sources` resource."""
 
     enabled: bool = False
     limit: int = 1000
-
-
-def selected_snapshot_sources() -> list[str]:
-    """All snapshot sources, or the comma-separated subset in MODELLENS_SOURCES (slices for tests and trials)."""
-    chosen = os.environ.get("MODELLENS_SOURCES", "").strip()
-    return [s.strip() for s in chosen.split(",") if s.strip()] if chosen else list(registry.SNAPSHOT_CONNECTORS)
 
 
 def _landing_metadata(result) -> dict:
@@ -59,10 +51,10 @@ def build_snapshot_asset(source: str) -> AssetsDefinition:
         owners=["team:data"],
         description=f"Raw {source} records from the snapshot, landed as parquet (lineage columns, quarantine).",
     )
-    def raw_asset(context: AssetExecutionContext, home: ModelLensHome) -> MaterializeResult:
+    def raw_asset(context: AssetExecutionContext, home: ModelLensHome, sources: Sources) -> MaterializeResult:
         home.ensure()
-        if source not in selected_snapshot_sources():
-            context.log.info(f"{source}: not in MODELLENS_SOURCES, landing left as it is")
+        if source not in sources.snapshot_sources():
+            context.log.info(f"{source}: not among this run's sources, landing left as it is")
             return MaterializeResult(
                 metadata={**_landing_metadata(land_empty_if_missing(source, home.landing)), "selected": False}
             )
@@ -84,12 +76,13 @@ def build_live_asset(source: str) -> AssetsDefinition:
         description=f"Live {source} records (opt-in, needs network); an empty landing while disabled.",
         retry_policy=RetryPolicy(max_retries=3, delay=60, backoff=Backoff.EXPONENTIAL),
     )
-    def raw_asset(context: AssetExecutionContext, config: LiveSourceConfig, home: ModelLensHome) -> MaterializeResult:
+    def raw_asset(context: AssetExecutionContext, config: LiveSourceConfig, home: ModelLensHome,
+                  sources: Sources) -> MaterializeResult:
         home.ensure()
-        enabled = config.enabled or source in os.environ.get("MODELLENS_LIVE_SOURCES", "").split(",")
+        enabled = config.enabled or sources.live_enabled(source)
         if not enabled:
             result = land_empty_if_missing(source, home.landing)
-            context.log.info(f"{source}: disabled (enable it in the run config or MODELLENS_LIVE_SOURCES)")
+            context.log.info(f"{source}: disabled (enable it in the run config or the sources resource)")
         else:
             result = land_live(source, home.landing, home.state, limit=config.limit)
         return MaterializeResult(metadata={**_landing_metadata(result), "enabled": enabled})
