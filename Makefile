@@ -7,7 +7,7 @@ export PATH := $(BIN):$(PATH)
 MANIFEST := dbt_project/target/manifest.json
 DBT_SOURCES := $(shell find dbt_project/models dbt_project/macros dbt_project/seeds -type f) dbt_project/dbt_project.yml
 
-.PHONY: setup browser run test quick dev stats clean
+.PHONY: setup test-programs run test quick dev stats clean
 
 setup: $(VENV)/.installed $(MANIFEST)
 
@@ -22,18 +22,21 @@ $(MANIFEST): $(VENV)/.installed $(DBT_SOURCES)
 	dagster-dbt project prepare-and-package --file orchestration/defs/transform/project.py
 	touch $@
 
-# Debian's chromium for the atlas's browser test; where it cannot be installed, that test is skipped and says why
-browser: export DEBIAN_FRONTEND := noninteractive
-browser:
-	@command -v chromium >/dev/null || apt-get install -y -q chromium >/dev/null 2>&1 \
-		|| (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium >/dev/null 2>&1) \
-		|| echo "chromium could not be installed here: the browser test will be skipped"
+# Debian's programs that tests run for real: chromium (the atlas's browser test) and the PostgreSQL server (Dagster on
+# PostgreSQL); where one cannot be installed, its test is skipped and says why
+test-programs: export DEBIAN_FRONTEND := noninteractive
+test-programs:
+	@missing=""; command -v chromium >/dev/null || missing="chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	[ -z "$$missing" ] || apt-get install -y -q $$missing >/dev/null 2>&1 \
+		|| (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q $$missing >/dev/null 2>&1) \
+		|| echo "could not install$$missing here: the tests that need it will be skipped"
 
 run: setup
 	modellens pipeline
 	modellens stats --json
 
-test: setup browser
+test: setup test-programs
 	python -m pytest -q
 
 quick: setup  # the inner loop: unit tests only (no pipeline runs, no kills)

@@ -44,11 +44,11 @@ def _runs_pipelines(path: Path) -> bool:
 
 
 def _kind(item) -> pytest.MarkDecorator:
-    """`kill` (runs killed mid-stage), `e2e` (a real pipeline on the slice: the shared home or one of the test's
-    own) or `unit` (everything else: `make quick`)."""
+    """`kill` (runs killed mid-stage), `e2e` (a real pipeline on the slice: the shared home, one of the test's own,
+    or a file marked e2e) or `unit` (everything else: `make quick`)."""
     if item.path == KILL_TESTS:
         return pytest.mark.kill
-    if SHARED_HOME in item.fixturenames or _runs_pipelines(item.path):
+    if item.get_closest_marker("e2e") or SHARED_HOME in item.fixturenames or _runs_pipelines(item.path):
         return pytest.mark.e2e
     return pytest.mark.unit
 
