@@ -1,22 +1,18 @@
-import time
-
 import pytest
 
 
 class Batches:
-    """Full reads of snapshot connectors, each done once per test session (tests only read the batches)."""
+    """Full reads of snapshot connectors, each done once per test session (tests only read the batches; their speed
+    is bench/ingest.py's to measure)."""
 
     def __init__(self, snapshot_dir):
         self.snapshot_dir = snapshot_dir
-        self.seconds: dict[str, float] = {}
         self._cache: dict[tuple, object] = {}
 
     def __call__(self, module, **options):
         key = (module.SOURCE, *sorted(options.items()))
         if key not in self._cache:
-            start = time.perf_counter()
             self._cache[key] = module.read(self.snapshot_dir, **options)
-            self.seconds[module.SOURCE] = time.perf_counter() - start
         return self._cache[key]
 
 

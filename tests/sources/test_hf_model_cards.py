@@ -82,7 +82,6 @@ def test_truncated_gzip_and_missing_collection(snapshot_dir, tmp_path):
 
 def test_full_read(snapshot_batch):
     batch = snapshot_batch(hf)
-    assert snapshot_batch.seconds[hf.SOURCE] < 20
     recs = batch.records
     assert 19_000 < len(recs) < 24_000 and recs["source_record_id"].is_unique
     assert recs["value"].notna().all() and set(recs["source_version"]) == {v for v, _ in hf.COLLECTIONS.values()}
