@@ -139,7 +139,7 @@ class TwoTowerRanker(nn.Module):
 
     def score_matrix(self, model_vec, list_vec, size, task) -> torch.Tensor:
         """All models x all lists: (M, d+1), (B, d), (M,), (B,) -> (B, M)."""
-        prior = self.prior.weight.view(N_SIZE_BUCKETS, self.sizes.n_tasks)[size][:, task].T
+        prior = self.prior.weight.view(N_SIZE_BUCKETS, self.sizes.n_tasks)[:, task][size].T  # columns first: (M, B)
         return list_vec @ model_vec[:, : self.dim].T + model_vec[:, self.dim] + prior
 
     def forward(self, lists: torch.Tensor, models: torch.Tensor) -> torch.Tensor:

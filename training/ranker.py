@@ -290,8 +290,9 @@ class Ranker:
         without training records has 0 (an average model) in every strength but ``family``: lending it its family's
         strength there too ranked an untested 'claude' above every tested model of weaker-looking families, since
         a family's records are mostly its newest, best-evaluated members."""
+        vec, size = (self._model_vec, self._size) if rows is None else (self._model_vec[rows], self._size[rows])
         rows = np.arange(len(self.model_ids)) if rows is None else rows
-        out = {"latent": self._latent(self._model_vec[rows], self._size[rows], context), "size": self._size_z[rows],
+        out = {"latent": self._latent(vec, size, context), "size": self._size_z[rows],
                "language": self._language_match(context)[rows]}
         if self.evidence is not None:
             ev = self.evidence
