@@ -83,7 +83,7 @@ class Ranker:
         # the best-covered list of each dataset, used when a query names a dataset but no metric
         best = lists.assign(row=np.arange(len(lists))).sort_values("n_train", ascending=False, kind="stable")
         self._dataset_list = dict(zip(best["dataset_row"].iloc[::-1], best["row"].iloc[::-1]))
-        self._size = catalogue.models["size"].to_numpy()
+        self._size = catalogue.models["size"].to_numpy(copy=True)  # writable: torch.from_numpy takes it
         self._log_params = log_params(catalogue.models["params"] if "params" in catalogue.models.columns else
                                       np.full(len(catalogue.models), np.nan), catalogue.models["model_id"])
         self._size_z = self._standard_size(self._log_params)
