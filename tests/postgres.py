@@ -49,15 +49,17 @@ def postgres_server(timeout: float = 60.0):
     try:
         subprocess.run([*prefix, bin_dir / "initdb", "-D", data, "-A", "trust", "-U", "postgres", "--no-sync"],
                        check=True, capture_output=True, timeout=timeout)
-        server = subprocess.Popen(
-            [*prefix, bin_dir / "postgres", "-D", data, "-p", str(port), "-k", folder,
-             "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+        log = folder / "server.log"  # a file, not a pipe nobody drains: a chatty server would block on a full one
+        with open(log, "wb") as sink:
+            server = subprocess.Popen(
+                [*prefix, bin_dir / "postgres", "-D", data, "-p", str(port), "-k", folder,
+                 "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"],
+                stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + timeout
         while subprocess.run([bin_dir / "pg_isready", "-h", "127.0.0.1", "-p", str(port)],
                              capture_output=True).returncode != 0:
             if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"postgres did not start:\n{server.stdout.read().decode()[-3000:]}")
+                raise RuntimeError(f"postgres did not start:\n{log.read_text(errors='replace')[-3000:]}")
             time.sleep(0.2)
         yield f"postgresql+psycopg2://postgres@127.0.0.1:{port}/postgres"
     finally:
