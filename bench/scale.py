@@ -64,18 +64,12 @@ def synthetic_copy(tables: dict[str, pd.DataFrame], copy: int, rng: np.random.Ge
     records["value"] = value * (1 + 0.01 * rng.standard_normal(len(records)))
     records["value_raw"] = records["value"].map(lambda v: "" if pd.isna(v) else repr(float(v)))
     out["records"] = records
-    if "models" in tables:
-        models = tables["models"].copy()
-        models["model_raw"] = models["model_raw"].astype(str) + suffix
-        models["card_text"] = np.where(models["card_text"].notna(),
-                                       models["model_raw"] + ": " + models["card_text"].fillna(""), None)
-        out["models"] = models
-    if "datasets" in tables:
-        datasets = tables["datasets"].copy()
-        datasets["dataset_raw"] = datasets["dataset_raw"].astype(str) + suffix
-        datasets["description"] = np.where(datasets["description"].notna(),
-                                           datasets["dataset_raw"] + ": " + datasets["description"].fillna(""), None)
-        out["datasets"] = datasets
+    for table, name, text in (("models", "model_raw", "card_text"), ("datasets", "dataset_raw", "description")):
+        if table in tables:
+            frame = tables[table].copy()
+            frame[name] = frame[name].astype(str) + suffix
+            frame[text] = np.where(frame[text].notna(), frame[name] + ": " + frame[text].fillna(""), None)
+            out[table] = frame
     return out
 
 
