@@ -36,8 +36,9 @@ def compute_pools(ranker, queries: list[Query], k: int, model_version: str, kind
     """Top-k of each query through the ranker's query path (as `rank` and `recommend`), with each row's evidence
     (JSON: its records on the query's nearest benchmarked lists and on the query's task)."""
     rows = []
-    for query in progress(queries, f"{kind} pools", unit="query"):
-        context = ranker.query_context(query)
+    for query, context in zip(progress(queries, f"{kind} pools", unit="query"), ranker.query_contexts(queries)):
+        if not query.candidates:  # a catalogue ranking: its context and neighbours serve the evidence as well
+            context = ranker.catalogue_context(context)
         ranking = ranker.rank(query, k=k, context=context)
         evidence = ranker.explain(query, [model for model, _ in ranking], context=context)
         for position, ((model, score), why) in enumerate(zip(ranking, evidence), start=1):

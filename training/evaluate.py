@@ -22,7 +22,7 @@ from training import paths
 from training.baselines import BASELINE_NAMES, make_baselines, shared_embedder
 from training.data import Benchmark, load_benchmark
 from training.evaluation_plots import plot_evaluation
-from training.features import EmbedFn
+from training.features import EMBEDDERS, EmbedFn
 from training.metrics import CATALOGUE_METRICS, catalogue_list_metrics, per_list_metrics, scorable_lists
 from training.queries import list_query
 from training.splits import SPLITS
@@ -208,6 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-minutes", type=float, default=None, help="wall-clock budget per ModelLens fit")
     parser.add_argument("--time-budget", type=float, default=None, help="minutes for the whole protocol")
     parser.add_argument("--output", type=Path, default=None, help="write the markdown table here")
+    parser.add_argument("--embedder", choices=sorted(EMBEDDERS), default="minilm",
+                        help="text embeddings of ModelLens and the text baselines")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
 
@@ -220,10 +222,10 @@ def main(argv: list[str] | None = None) -> int:
         from training.trainer import TrainConfig
 
         overrides = {k: v for k, v in (("epochs", args.epochs), ("max_minutes", args.max_minutes)) if v is not None}
-        config = TrainConfig(**overrides)
+        config = TrainConfig(embedder=args.embedder, **overrides)
     result = run_protocol(bench, seeds=tuple(args.seeds), splits=args.splits, config=config, methods=args.methods,
                           test_frac=args.test_frac, max_lists=args.max_lists, time_budget_minutes=args.time_budget,
-                          catalogue_lists=args.catalogue_lists,
+                          catalogue_lists=args.catalogue_lists, embed_fn=EMBEDDERS[args.embedder],
                           cache_dir=paths.cache_dir())
     header = (f"# ModelLens evaluation\n\nbenchmark {bench.fingerprint()}: {len(bench.evals)} evaluations, "
               f"{bench.evals['list_id'].nunique()} lists, {bench.evals['model_id'].nunique()} models; "

@@ -75,6 +75,7 @@ class Evidence:
         self.global_n = np.asarray(self.rn.sum(0)).ravel()
         self.model_family = np.asarray(self.model_family, np.int64)
         self.n_families = int(self.model_family.max(initial=0)) + 1
+        self._strengths: dict[tuple[int, int], dict[str, np.ndarray]] = {}
 
     @staticmethod
     def _select(groups: np.ndarray, n_groups: int) -> sparse.csr_matrix:
@@ -109,7 +110,15 @@ class Evidence:
     def strengths(self, task: int, modality: int) -> dict[str, np.ndarray]:
         """Task, modality and global strength and popularity of every catalogue model. A task without training
         records (a new kind of benchmark) backs off to the modality, an unknown modality to all lists, so the
-        blend fitted on known tasks still means the same on a new one."""
+        blend fitted on known tasks still means the same on a new one. Computed once per (task, modality): the
+        arrays are shared, so callers must not write into them."""
+        if (task, modality) not in self._strengths:
+            if len(self._strengths) >= 1024:
+                self._strengths.clear()
+            self._strengths[task, modality] = self._compute_strengths(task, modality)
+        return self._strengths[task, modality]
+
+    def _compute_strengths(self, task: int, modality: int) -> dict[str, np.ndarray]:
         total, count = self.global_sum, self.global_n
         if modality and self.modality_n[modality].any():
             total, count = self.modality_sum[modality], self.modality_n[modality]
@@ -150,11 +159,14 @@ class Evidence:
 
     def knn(self, lists: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Shrunk weighted mean z of every model over the neighbour ``lists``, and its evidence weight."""
-        if not len(lists):
-            return np.zeros(self.n_models), np.zeros(self.n_models)
-        total = np.asarray(self.rz[lists].T @ weights).ravel()
-        count = np.asarray(self.rn[lists].T @ weights).ravel()
+        total, count = self._weighted_rows(self.rz, lists, weights), self._weighted_rows(self.rn, lists, weights)
         return self._shrunk(total, count), count
+
+    def _weighted_rows(self, matrix: sparse.csr_matrix, rows: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """sum_i weights_i * matrix[rows_i] as a dense (n_models,) array."""
+        position, models, values = entries(matrix, rows)
+        return np.bincount(models, weights=values * np.asarray(weights, float)[position],
+                           minlength=self.n_models).astype(np.float64)
 
     def applicable(self, task: int, modality: int, min_models: int = MIN_TASK_MODELS) -> np.ndarray:
         """Models with training records on the query's task and modality; on its modality alone when fewer than
@@ -178,6 +190,15 @@ class Evidence:
         modality = np.bincount(self.list_modality[lists], weights=weights, minlength=self.n_modalities)
         task[0] = modality[0] = 0  # [UNK]
         return int(task.argmax()) if task.any() else 0, int(modality.argmax()) if modality.any() else 0
+
+
+def entries(matrix: sparse.csr_matrix, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The stored entries of ``matrix[rows]`` as (position in ``rows``, column, value), in ``rows`` order,
+    straight from the CSR arrays: scipy's fancy row indexing cost more than the arithmetic on a few rows."""
+    rows = np.asarray(rows, np.int64)
+    starts, ends = matrix.indptr[rows], matrix.indptr[rows + 1]
+    picked = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends)]) if len(rows) else np.zeros(0, np.int64)
+    return np.repeat(np.arange(len(rows)), ends - starts), matrix.indices[picked], matrix.data[picked]
 
 
 def blend(features: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarray:

