@@ -7,6 +7,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import torch
 
 from training.progress import progress
 from training.queries import Query
@@ -34,7 +35,18 @@ def benchmark_queries(warehouse: Path) -> list[Query]:
 
 def compute_pools(ranker, queries: list[Query], k: int, model_version: str, kind: str) -> pd.DataFrame:
     """Top-k of each query through the ranker's query path (as `rank` and `recommend`), with each row's evidence
-    (JSON: its records on the query's nearest benchmarked lists and on the query's task)."""
+    (JSON: its records on the query's nearest benchmarked lists and on the query's task). Torch runs on one
+    thread meanwhile: its two-thread split of one query's small products was slower (8.2 against 2.9 ms a query
+    on 2 cores, `bench/serve.py`)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        return _pools(ranker, queries, k, model_version, kind)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _pools(ranker, queries: list[Query], k: int, model_version: str, kind: str) -> pd.DataFrame:
     rows = []
     for query, context in zip(progress(queries, f"{kind} pools", unit="query"), ranker.query_contexts(queries)):
         if not query.candidates:  # a catalogue ranking: its context and neighbours serve the evidence as well

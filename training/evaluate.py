@@ -86,7 +86,8 @@ def run_once(bench: Benchmark, split: str, seed: int, *, methods=METHODS, config
     for ``catalogue_lists`` of them, rank the whole catalogue.
 
     Returns records ``{split, seed, method, family, metric, value}`` (family 'all' and each source family), plus a
-    ``seconds`` metric per method.
+    ``seconds`` metric per method. ``embed_fn`` embeds every text of every method; without it ModelLens uses its
+    config's embedders and the text baselines its dataset embedder.
     """
     train, test = SPLITS[split](bench, seed, test_frac)
     test = subsample_lists(test, max_lists, seed)
@@ -96,7 +97,7 @@ def run_once(bench: Benchmark, split: str, seed: int, *, methods=METHODS, config
     if len(catalogue_ids) > catalogue_lists:
         catalogue_ids = np.random.default_rng(seed + 1).choice(catalogue_ids, catalogue_lists, replace=False)
     model_ids = np.array(sorted(bench.evals["model_id"].unique()))
-    embedder = shared_embedder(embed_fn, cache_dir)
+    embedder = shared_embedder(embed_fn or EMBEDDERS[getattr(config, "dataset_embedder", "minilm")], cache_dir)
     records = []
     for method in methods:
         t0 = time.monotonic()
@@ -104,7 +105,7 @@ def run_once(bench: Benchmark, split: str, seed: int, *, methods=METHODS, config
             from training.trainer import TrainConfig, train_ranker
 
             cfg = replace(config or TrainConfig(), seed=seed)
-            fitted = train_ranker(bench, cfg, train=train, valid=None, cache_dir=cache_dir, embed_fn=embedder)
+            fitted = train_ranker(bench, cfg, train=train, valid=None, cache_dir=cache_dir, embed_fn=embed_fn)
             scores = modellens_scores(fitted, bench, test)
             catalogue_order = np.array(fitted.model_ids)
         else:
@@ -139,7 +140,7 @@ def run_protocol(bench: Benchmark, seeds=(0, 1, 2), splits=None, config=None, *,
     and the skipped runs are listed in ``result.attrs["skipped"]``. Per-seed values: ``result.attrs["per_seed"]``.
     """
     deadline = None if time_budget_minutes is None else time.monotonic() + 60 * time_budget_minutes
-    embedder = shared_embedder(embed_fn, cache_dir)  # one in-memory embedding cache for every run
+    embedder = shared_embedder(embed_fn, cache_dir) if embed_fn else None  # one in-memory cache for every run
     records, skipped = [], []
     for split in splits or tuple(SPLITS):
         for seed in seeds:
@@ -208,8 +209,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-minutes", type=float, default=None, help="wall-clock budget per ModelLens fit")
     parser.add_argument("--time-budget", type=float, default=None, help="minutes for the whole protocol")
     parser.add_argument("--output", type=Path, default=None, help="write the markdown table here")
-    parser.add_argument("--embedder", choices=sorted(EMBEDDERS), default="minilm",
-                        help="text embeddings of ModelLens and the text baselines")
+    parser.add_argument("--dataset-embedder", choices=sorted(EMBEDDERS), default=None,
+                        help="embeddings of dataset texts (ModelLens and the text baselines; default: TrainConfig's)")
+    parser.add_argument("--model-embedder", choices=sorted(EMBEDDERS), default=None,
+                        help="embeddings of model cards (default: TrainConfig's)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
 
@@ -221,12 +224,13 @@ def main(argv: list[str] | None = None) -> int:
     if MODELLENS in args.methods:
         from training.trainer import TrainConfig
 
-        overrides = {k: v for k, v in (("epochs", args.epochs), ("max_minutes", args.max_minutes)) if v is not None}
-        config = TrainConfig(embedder=args.embedder, **overrides)
+        overrides = {k: v for k, v in (("epochs", args.epochs), ("max_minutes", args.max_minutes),
+                                       ("dataset_embedder", args.dataset_embedder),
+                                       ("model_embedder", args.model_embedder)) if v is not None}
+        config = TrainConfig(**overrides)
     result = run_protocol(bench, seeds=tuple(args.seeds), splits=args.splits, config=config, methods=args.methods,
                           test_frac=args.test_frac, max_lists=args.max_lists, time_budget_minutes=args.time_budget,
-                          catalogue_lists=args.catalogue_lists, embed_fn=EMBEDDERS[args.embedder],
-                          cache_dir=paths.cache_dir())
+                          catalogue_lists=args.catalogue_lists, cache_dir=paths.cache_dir())
     header = (f"# ModelLens evaluation\n\nbenchmark {bench.fingerprint()}: {len(bench.evals)} evaluations, "
               f"{bench.evals['list_id'].nunique()} lists, {bench.evals['model_id'].nunique()} models; "
               f"seeds {args.seeds}; test fraction {args.test_frac}; max lists {args.max_lists}; mean ± std over seeds"

@@ -20,9 +20,9 @@ import torch
 from scipy import sparse
 
 from training.evidence import FEATURES, Evidence, blend, entries
-from training.features import (Catalogue, EmbedFn, TextEmbedder, dataset_text, embedder_named, embedder_tag, family_of,
-                               log_params, lookup, model_text, padded_token_matrix,
-                               size_bucket, text_or_none)
+from training.features import (Catalogue, EmbedFn, TextEmbedder, dataset_text, embedder_named, embedder_tag,
+                               family_of, log_params, lookup, model_text, padded_token_matrix, size_bucket,
+                               text_or_none)
 from training.languages import languages_in_name, languages_in_text
 from training.model import Sizes, TwoTowerRanker
 from training.queries import Query
@@ -73,7 +73,7 @@ class Ranker:
         self.catalogue = catalogue
         self.meta = meta
         self._embed_fn = embed_fn
-        self._embedder: TextEmbedder | None = None
+        self._embedders: dict[str, TextEmbedder] = {}
         self.model_ids: list[str] = catalogue.models["model_id"].tolist()
         self._model_row = {m: i for i, m in enumerate(self.model_ids)}
         self._paper_only = np.char.startswith(np.array(self.model_ids, dtype=str), PAPER_ONLY_NAMESPACE)
@@ -143,15 +143,19 @@ class Ranker:
         return cls(module, catalogue, meta, embed_fn, evidence)
 
     # ---- text embeddings for unseen names (the encoder loads lazily, on the first unseen text) ----
-    def _embed(self, texts: list[str]) -> torch.Tensor:
-        if self._embedder is None:
+    def _embed(self, texts: list[str], kind: str = "dataset") -> torch.Tensor:
+        """Embeddings of new ``kind`` ('dataset' or 'model') texts, by the embedder the ranker was trained with
+        for that kind (meta 'embedder' and 'model_embedder')."""
+        tag = self.meta.get("embedder")
+        tag = self.meta.get("model_embedder", tag) if kind == "model" else tag
+        if tag not in self._embedders:
             fn = self._embed_fn
             if fn is None:
-                fn = embedder_named(self.meta.get("embedder"))
-            elif embedder_tag(fn) != self.meta.get("embedder"):
-                raise ValueError(f"embed_fn {embedder_tag(fn)!r} differs from the trained {self.meta['embedder']!r}")
-            self._embedder = TextEmbedder(fn)
-        return torch.from_numpy(self._embedder(texts))
+                fn = embedder_named(tag)
+            elif embedder_tag(fn) != tag:
+                raise ValueError(f"embed_fn {embedder_tag(fn)!r} differs from the trained {tag!r}")
+            self._embedders[tag] = TextEmbedder(fn)
+        return torch.from_numpy(self._embedders[tag](texts))
 
     # ---- resolution of query spellings ----
     def resolve_model(self, spelling: str) -> str | None:
@@ -191,7 +195,7 @@ class Ranker:
         huge query stays fast instead of embedding every name."""
         if len(names) > MAX_EMBEDDED_UNSEEN:
             return torch.zeros(len(names), self.module.m_text.shape[1])
-        return self._embed([model_text(n) for n in names])
+        return self._embed([model_text(n) for n in names], "model")
 
     def resolve_task(self, value) -> tuple[int, int]:
         """(task, modality) vocabulary indices of a query's task spelling: the canonical task itself, or a raw

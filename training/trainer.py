@@ -41,10 +41,11 @@ class TrainConfig:
     bpr_weight: float = 1.0
     mse_weight: float = 0.1
     patience: int = 4  # epochs without validation improvement before stopping
-    max_minutes: float = 12.0  # wall-clock budget for the whole call (embeddings included)
+    max_minutes: float = 12.0  # wall-clock budget of the epochs (a cold cache's text embeddings come before)
     valid_fraction: float = 0.05  # benchmarks (cold) and entries (warm) held out internally when no ``valid``
     max_blend_lists: int = 600  # validation lists per kind used to fit the blend weights
-    embedder: str = "minilm"  # text embeddings (training.features.EMBEDDERS) unless train_ranker gets embed_fn
+    dataset_embedder: str = "minilm"  # text embeddings (training.features.EMBEDDERS) of dataset descriptions
+    model_embedder: str = "minilm"  # ... and of model cards; train_ranker's embed_fn replaces both
     threads: int = 1  # tiny matmuls: 2 intra-op threads were 6-13x slower than 1 on a busy 2-core machine
 
 
@@ -270,12 +271,11 @@ def train_ranker(bench: Benchmark, config: TrainConfig | None = None, train: pd.
                  embed_fn: EmbedFn | None = None) -> Ranker:
     """Fit the ranker on ``train`` rows of ``bench.evals`` (default: all), early-stopping on ``valid`` rows (default:
     5% of the training lists held out). Text embeddings are cached in ``cache_dir``; ``embed_fn`` replaces the
-    config's embedder."""
+    config's embedders."""
     config = config or TrainConfig()
-    if embed_fn is None:
-        if config.embedder not in EMBEDDERS:
-            raise ValueError(f"unknown embedder {config.embedder!r}: one of {sorted(EMBEDDERS)}")
-        embed_fn = EMBEDDERS[config.embedder]
+    for name in (config.dataset_embedder, config.model_embedder):
+        if name not in EMBEDDERS:
+            raise ValueError(f"unknown embedder {name!r}: one of {sorted(EMBEDDERS)}")
     threads = torch.get_num_threads()
     torch.set_num_threads(config.threads)
     try:
@@ -286,7 +286,6 @@ def train_ranker(bench: Benchmark, config: TrainConfig | None = None, train: pd.
 
 def _train(bench, config, train, valid, cache_dir, embed_fn) -> Ranker:
     t0 = time.monotonic()
-    deadline = t0 + 60 * config.max_minutes
     torch.manual_seed(config.seed)
     rng = np.random.default_rng(config.seed)
     train = bench.evals if train is None else train
@@ -301,10 +300,12 @@ def _train(bench, config, train, valid, cache_dir, embed_fn) -> Ranker:
     train = train.assign(z=per_list_z(train))
 
     catalogue = build_catalogue(bench, train)
-    embedder = embed_fn if isinstance(embed_fn, TextEmbedder) else TextEmbedder(embed_fn, cache_dir)
-    model_text = embedder(catalogue.model_texts)
-    dataset_text = embedder(catalogue.dataset_texts)
+    embedders = [embed_fn if isinstance(embed_fn, TextEmbedder) else
+                 TextEmbedder(embed_fn or EMBEDDERS[name], cache_dir)
+                 for name in (config.model_embedder, config.dataset_embedder)]
+    model_text, dataset_text = embedders[0](catalogue.model_texts), embedders[1](catalogue.dataset_texts)
     t_embed = time.monotonic() - t0
+    deadline = time.monotonic() + 60 * config.max_minutes  # a fresh home's 14 minutes of embeddings left 1 epoch
     vocabs, cat = catalogue.vocabs, catalogue
     sizes = Sizes(n_model_ids=len(vocabs["model_id"]), n_families=len(vocabs["family"]),
                   n_dataset_ids=len(vocabs["dataset_id"]), n_list_ids=len(vocabs["list_id"]),
@@ -367,7 +368,8 @@ def _train(bench, config, train, valid, cache_dir, embed_fn) -> Ranker:
     ranker = Ranker(module, catalogue, {}, embed_fn, evidence=build_evidence(catalogue, train))
     blend = fit_blend_weights(ranker, bench, train, cold, warm, config.max_blend_lists, rng)
     meta = {
-        "sizes": sizes.to_dict(), "module": module_kwargs, "config": asdict(config), "embedder": embedder.tag,
+        "sizes": sizes.to_dict(), "module": module_kwargs, "config": asdict(config), "embedder": embedders[1].tag,
+        "model_embedder": embedders[0].tag,
         "blend": blend, "taxonomy": bench.taxonomy,
         "fingerprint": bench.fingerprint(), "history": history,
         "stats": {"train_rows": int(len(train)), "train_lists": len(train_lists), "valid_lists": len(valid_lists),

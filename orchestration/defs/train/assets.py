@@ -38,6 +38,8 @@ class RankerTrainingConfig(Config):
     unk_prob: float = 0.1
     seed: int = 0
     max_minutes: float = 12.0
+    dataset_embedder: str = "minilm"  # training.features.EMBEDDERS: "minilm" or "static" (faster, weaker)
+    model_embedder: str = "minilm"
     force: bool = False
 
 
