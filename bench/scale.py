@@ -1,6 +1,7 @@
 """How the pipeline's cost grows with the catalogue: synthetic landings of 1x, 3x and 10x the snapshot.
 
-python bench/scale.py [--factors 1 3 10] [--work DIR] [--sources a,b]   (prints one JSON object)
+python bench/scale.py [--factors 1 3 10] [--work DIR] [--sources a,b] [--embedder minilm|static]
+(prints one JSON object)
 
 The real snapshot is ingested once (``modellens pipeline --stage ingest``); a factor f keeps those real records and
 adds f-1 synthetic copies of every source's landing. A copy renames every model and dataset (a suffix on the name,
@@ -8,7 +9,9 @@ so organisations, name shapes, list sizes, sources, tasks and metrics stay the r
 dataset description its copy's name (new texts, so the embeddings are paid for again) and moves each value by 1% of
 itself. Each factor then runs transform, train and serve in a fresh home with a fresh embedding cache, every stage
 a process of its own whose peak resident memory GNU time reports. The ingest stage is the real ingestion plus
-writing the copies. ``--sources`` restricts the snapshot (a quick trial of the bench itself).
+writing the copies. ``--sources`` restricts the snapshot (a quick trial of the bench itself); ``--embedder`` picks
+the text embeddings of the train stage (its run config's ``dataset_embedder`` and ``model_embedder``: MiniLM's
+cost grows with every new text, the static one's hardly at all).
 """
 
 from __future__ import annotations
@@ -32,12 +35,12 @@ BIN = Path(sys.executable).parent
 STAGES = ("transform", "train", "serve")
 
 
-def run_stage(stage: str, home: Path, env: dict) -> dict:
+def run_stage(stage: str, home: Path, env: dict, config: Path | None = None) -> dict:
     """``modellens pipeline --stage <stage>`` in ``home``: seconds and peak RSS (MB) of the process tree's largest."""
     rss = home / f".{stage}.rss"
     started = time.perf_counter()
-    done = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", rss, BIN / "modellens", "pipeline", "--stage", stage],
-                          env=env, capture_output=True, text=True)
+    command = [BIN / "modellens", "pipeline", "--stage", stage, *(["--config", config] if config else [])]
+    done = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", rss, *command], env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"{stage} failed in {home}:\n{done.stderr[-3000:]}")
@@ -106,6 +109,8 @@ def main() -> None:
     parser.add_argument("--factors", type=int, nargs="+", default=[1, 3, 10])
     parser.add_argument("--work", type=Path, default=None, help="folder for the homes (default: a new temporary one)")
     parser.add_argument("--sources", default=None, help="comma-separated snapshot sources (default: all)")
+    parser.add_argument("--embedder", choices=["minilm", "static"], default="minilm",
+                        help="text embeddings of dataset descriptions and model cards in the train stage")
     args = parser.parse_args()
     if any(f < 1 for f in args.factors):
         parser.error("--factors must be positive integers")
@@ -114,6 +119,9 @@ def main() -> None:
     shutil.rmtree(base, ignore_errors=True)
     base.mkdir(parents=True)
     ingest = run_stage("ingest", base, environment(base, args.sources))
+    config = work / "run_config.yaml"
+    config.write_text(json.dumps({"train": {"ops": {"modellens_ranker": {"config": {
+        "dataset_embedder": args.embedder, "model_embedder": args.embedder}}}}}))  # JSON is YAML
     runs = []
     for factor in args.factors:
         home = work / f"x{factor}"
@@ -126,8 +134,8 @@ def main() -> None:
                              "peak_rss_mb": ingest["peak_rss_mb"]}}
         env = environment(home, args.sources)
         for stage in STAGES:
-            stages[stage] = run_stage(stage, home, env)
-        runs.append({"factor": factor, **sizes(home), "stages": stages,
+            stages[stage] = run_stage(stage, home, env, config)
+        runs.append({"factor": factor, "embedder": args.embedder, **sizes(home), "stages": stages,
                      "total_seconds": round(sum(s["seconds"] for s in stages.values()), 1),
                      "peak_rss_mb": max(s["peak_rss_mb"] for s in stages.values())})
         print(json.dumps(runs[-1]), file=sys.stderr, flush=True)

@@ -79,6 +79,22 @@ def test_real_minilm_loads_offline_and_caches(tmp_path):
     np.testing.assert_array_equal(TextEmbedder(must_not_run, tmp_path)(texts[::-1]), vectors[::-1])
 
 
+def test_batched_query_contexts_equal_one_at_a_time(ranker):
+    """The pools' contexts (dataset similarities in blocks) are the query path's, for catalogue and new lists."""
+    queries = [Query("a", "class-set-0", metric="accuracy"), Query("b", "brand-new-set", description="a retrieval set"),
+               Query("c", "RETRI-SET-1-V1"), Query("d", "class-set-3")]
+    batched = list(ranker.query_contexts(queries))
+    assert len(batched) == len(queries)
+    for query, context in zip(queries, batched):
+        single = ranker.query_context(query)
+        np.testing.assert_allclose(context.dataset_sims, single.dataset_sims, rtol=1e-5, atol=1e-6)
+        np.testing.assert_array_equal(context.vec, single.vec)
+        assert (context.task, context.modality, context.warm, context.family, context.languages) == \
+            (single.task, single.modality, single.warm, single.family, single.languages)
+    assert [s for s, _ in ranker.rank(queries[0], k=5, context=ranker.catalogue_context(batched[0]))] == \
+        [s for s, _ in ranker.rank(queries[0], k=5)]
+
+
 def test_static_minilm_embeds_by_tokens_and_distils_each_token_once():
     static = StaticMiniLM()
     texts = ["image classification on ImageNet", "a convolutional image classifier", "legal contract question", ""]
