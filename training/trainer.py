@@ -15,7 +15,8 @@ import torch
 
 from training.data import Benchmark
 from training.evidence import FEATURES, Evidence, fit_blend, fit_catalogue_blend
-from training.features import EMBEDDERS, Catalogue, EmbedFn, TextEmbedder, build_catalogue, padded_token_matrix
+from training.features import (EMBEDDERS, Catalogue, EmbedFn, TextEmbedder, build_catalogue, embedder_tag,
+                               padded_token_matrix)
 from training.metrics import ndcg_at_k
 from training.model import Sizes, TwoTowerRanker
 from training.progress import progress
@@ -300,9 +301,11 @@ def _train(bench, config, train, valid, cache_dir, embed_fn) -> Ranker:
     train = train.assign(z=per_list_z(train))
 
     catalogue = build_catalogue(bench, train)
-    embedders = [embed_fn if isinstance(embed_fn, TextEmbedder) else
-                 TextEmbedder(embed_fn or EMBEDDERS[name], cache_dir)
-                 for name in (config.model_embedder, config.dataset_embedder)]
+    embedders, shared = [], {}  # one TextEmbedder per embedder: two over the same cache file would overwrite it
+    for fn in (embed_fn or EMBEDDERS[name] for name in (config.model_embedder, config.dataset_embedder)):
+        if embedder_tag(fn) not in shared:
+            shared[embedder_tag(fn)] = fn if isinstance(fn, TextEmbedder) else TextEmbedder(fn, cache_dir)
+        embedders.append(shared[embedder_tag(fn)])
     model_text, dataset_text = embedders[0](catalogue.model_texts), embedders[1](catalogue.dataset_texts)
     t_embed = time.monotonic() - t0
     deadline = time.monotonic() + 60 * config.max_minutes  # a fresh home's 14 minutes of embeddings left 1 epoch

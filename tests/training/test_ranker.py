@@ -3,10 +3,11 @@ import time
 import numpy as np
 import pytest
 
-from tests.training.toy_bench import HELD_MODELS, fake_embed, trained_toy
+from tests.training.toy_bench import HELD_MODELS, fake_embed, toy_benchmark, trained_toy
 from training.features import StaticMiniLM, TextEmbedder, embedder_named, minilm_embed
 from training.queries import Query
 from training.ranker import Ranker
+from training.trainer import TrainConfig, train_ranker
 
 
 @pytest.fixture(scope="module")
@@ -93,6 +94,17 @@ def test_batched_query_contexts_equal_one_at_a_time(ranker):
             (single.task, single.modality, single.warm, single.family, single.languages)
     assert [s for s, _ in ranker.rank(queries[0], k=5, context=ranker.catalogue_context(batched[0]))] == \
         [s for s, _ in ranker.rank(queries[0], k=5)]
+
+
+def test_training_caches_every_card_and_dataset_text(tmp_path):
+    """Cards and descriptions share one cache file when one embedder embeds both: a second writer of the same file
+    had kept only the dataset texts, so every rerun embedded the cards again."""
+    ranker = train_ranker(toy_benchmark(), TrainConfig(epochs=1, dim=8, max_minutes=1), cache_dir=tmp_path,
+                          embed_fn=fake_embed)
+    texts = set(ranker.catalogue.model_texts) | set(ranker.catalogue.dataset_texts)
+    (cache,) = tmp_path.glob("text_emb.*.npz")
+    with np.load(cache) as saved:
+        assert set(saved["keys"]) == {TextEmbedder.key(t) for t in texts}
 
 
 def test_static_minilm_embeds_by_tokens_and_distils_each_token_once():
