@@ -75,7 +75,6 @@ class Evidence:
         self.global_n = np.asarray(self.rn.sum(0)).ravel()
         self.model_family = np.asarray(self.model_family, np.int64)
         self.n_families = int(self.model_family.max(initial=0)) + 1
-        self._strengths: dict[tuple[int, int], dict[str, np.ndarray]] = {}
 
     @staticmethod
     def _select(groups: np.ndarray, n_groups: int) -> sparse.csr_matrix:
@@ -110,15 +109,7 @@ class Evidence:
     def strengths(self, task: int, modality: int) -> dict[str, np.ndarray]:
         """Task, modality and global strength and popularity of every catalogue model. A task without training
         records (a new kind of benchmark) backs off to the modality, an unknown modality to all lists, so the
-        blend fitted on known tasks still means the same on a new one. Computed once per (task, modality): the
-        arrays are shared, so callers must not write into them."""
-        if (task, modality) not in self._strengths:
-            if len(self._strengths) >= 1024:
-                self._strengths.clear()
-            self._strengths[task, modality] = self._compute_strengths(task, modality)
-        return self._strengths[task, modality]
-
-    def _compute_strengths(self, task: int, modality: int) -> dict[str, np.ndarray]:
+        blend fitted on known tasks still means the same on a new one."""
         total, count = self.global_sum, self.global_n
         if modality and self.modality_n[modality].any():
             total, count = self.modality_sum[modality], self.modality_n[modality]
