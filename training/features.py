@@ -303,10 +303,18 @@ class TextEmbedder:
         return int(self._vecs.shape[1]) if self._vecs.size else int(np.asarray(self.embed_fn(["x"])).shape[1])
 
     def _save(self) -> None:
-        """One .npz replaced atomically, so concurrent readers never see keys and vectors out of step."""
+        """One .npz replaced atomically, so concurrent readers never see keys and vectors out of step; vectors
+        another writer saved since this embedder loaded the file are kept (merged in first), not overwritten."""
         if not self.cache_dir:
             return
         self.cache_dir.mkdir(parents=True, exist_ok=True)
+        if self._path().exists():
+            with np.load(self._path(), allow_pickle=False) as saved:
+                theirs = [i for i, key in enumerate(saved["keys"]) if str(key) not in self._keys]
+                if theirs:
+                    offset = len(self._keys)
+                    self._vecs = np.concatenate([self._vecs, saved["vecs"][theirs]])
+                    self._keys |= {str(saved["keys"][i]): offset + j for j, i in enumerate(theirs)}
         tmp = self._path().with_suffix(f".{os.getpid()}.tmp.npz")
         np.savez(tmp, keys=np.array(list(self._keys), dtype="U20"), vecs=self._vecs)
         os.replace(tmp, self._path())

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from tests.training.toy_bench import HELD_MODELS, fake_embed, toy_benchmark, trained_toy
-from training.features import StaticMiniLM, TextEmbedder, embedder_named, minilm_embed
+from training.features import StaticMiniLM, TextEmbedder, embedder_named, embedder_tag, minilm_embed
 from training.queries import Query
 from training.ranker import Ranker
 from training.trainer import TrainConfig, train_ranker
@@ -105,6 +105,18 @@ def test_training_caches_every_card_and_dataset_text(tmp_path):
     (cache,) = tmp_path.glob("text_emb.*.npz")
     with np.load(cache) as saved:
         assert set(saved["keys"]) == {TextEmbedder.key(t) for t in texts}
+
+
+def test_two_embedders_over_one_cache_keep_each_others_vectors(tmp_path):
+    first, second = TextEmbedder(fake_embed, tmp_path), TextEmbedder(fake_embed, tmp_path)  # both load an empty cache
+    mine, theirs = first(["a model card"]), second(["a dataset description"])
+
+    def must_not_run(texts):
+        pytest.fail("cached texts were embedded again")
+
+    must_not_run.tag = embedder_tag(fake_embed)
+    both = TextEmbedder(must_not_run, tmp_path)(["a model card", "a dataset description"])
+    np.testing.assert_array_equal(both, np.concatenate([mine, theirs]))
 
 
 def test_static_minilm_embeds_by_tokens_and_distils_each_token_once():
