@@ -7,10 +7,10 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-import torch
 
 from training.progress import progress
 from training.queries import Query
+from training.threads import torch_threads
 
 POOL_COLUMNS = ["query_id", "dataset", "metric", "rank", "model", "score", "evidence", "model_version", "kind"]
 
@@ -38,24 +38,17 @@ def compute_pools(ranker, queries: list[Query], k: int, model_version: str, kind
     (JSON: its records on the query's nearest benchmarked lists and on the query's task). Torch runs on one
     thread meanwhile: its two-thread split of one query's small products was slower (8.2 against 2.9 ms a query
     on 2 cores, `bench/serve.py`)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        return _pools(ranker, queries, k, model_version, kind)
-    finally:
-        torch.set_num_threads(threads)
-
-
-def _pools(ranker, queries: list[Query], k: int, model_version: str, kind: str) -> pd.DataFrame:
     rows = []
-    for query, context in zip(progress(queries, f"{kind} pools", unit="query"), ranker.query_contexts(queries)):
-        if not query.candidates:  # a catalogue ranking: its context and neighbours serve the evidence as well
-            context = ranker.catalogue_context(context)
-        ranking = ranker.rank(query, k=k, context=context)
-        evidence = ranker.explain(query, [model for model, _ in ranking], context=context)
-        for position, ((model, score), why) in enumerate(zip(ranking, evidence), start=1):
-            rows.append((query.query_id, query.dataset, query.metric, position, model, float(score),
-                         json.dumps(why), model_version, kind))
+    with torch_threads(1):
+        for query, context in zip(progress(queries, f"{kind} pools", unit="query"),
+                                  ranker.query_contexts(queries)):
+            if not query.candidates:  # a catalogue ranking: its context and neighbours serve the evidence as well
+                context = ranker.catalogue_context(context)
+            ranking = ranker.rank(query, k=k, context=context)
+            evidence = ranker.explain(query, [model for model, _ in ranking], context=context)
+            for position, ((model, score), why) in enumerate(zip(ranking, evidence), start=1):
+                rows.append((query.query_id, query.dataset, query.metric, position, model, float(score),
+                             json.dumps(why), model_version, kind))
     return pd.DataFrame(rows, columns=POOL_COLUMNS)
 
 

@@ -189,14 +189,10 @@ def _minilm():
 
 def minilm_embed(texts: list[str]) -> np.ndarray:
     """Embed with all-MiniLM-L6-v2 on every core, L2-normalised float32 (n, 384)."""
-    import torch
+    from training.threads import torch_threads
 
-    threads = torch.get_num_threads()
-    torch.set_num_threads(os.cpu_count() or 1)  # the trainer runs on one thread; the encoder gains from two
-    try:
+    with torch_threads(os.cpu_count() or 1):  # the trainer runs on one thread; the encoder gains from two
         vectors = _minilm().encode(list(texts), batch_size=64, normalize_embeddings=True, show_progress_bar=False)
-    finally:
-        torch.set_num_threads(threads)
     return np.asarray(vectors, dtype=np.float32)
 
 
@@ -267,10 +263,9 @@ class TextEmbedder:
         self.cache_dir = Path(cache_dir) if cache_dir else None
         self._keys: dict[str, int] = {}
         self._vecs = np.zeros((0, 0), dtype=np.float32)
-        if self.cache_dir and self._path().exists():
-            with np.load(self._path(), allow_pickle=False) as cached:
-                self._vecs = cached["vecs"]
-                self._keys = {str(k): i for i, k in enumerate(cached["keys"])}
+        self._seen = None  # (mtime, size) of the cache file as this embedder last read or wrote it
+        if self.cache_dir:
+            self._merge_saved()
 
     def _path(self) -> Path:
         safe = re.sub(r"[^a-zA-Z0-9_.-]", "_", self.tag)
@@ -308,16 +303,31 @@ class TextEmbedder:
         if not self.cache_dir:
             return
         self.cache_dir.mkdir(parents=True, exist_ok=True)
-        if self._path().exists():
-            with np.load(self._path(), allow_pickle=False) as saved:
-                theirs = [i for i, key in enumerate(saved["keys"]) if str(key) not in self._keys]
-                if theirs:
-                    offset = len(self._keys)
-                    self._vecs = np.concatenate([self._vecs, saved["vecs"][theirs]])
-                    self._keys |= {str(saved["keys"][i]): offset + j for j, i in enumerate(theirs)}
+        self._merge_saved()
         tmp = self._path().with_suffix(f".{os.getpid()}.tmp.npz")
         np.savez(tmp, keys=np.array(list(self._keys), dtype="U20"), vecs=self._vecs)
         os.replace(tmp, self._path())
+        self._seen = self._stamp()
+
+    def _stamp(self) -> tuple[int, int] | None:
+        if not self._path().exists():
+            return None
+        stat = self._path().stat()
+        return stat.st_mtime_ns, stat.st_size
+
+    def _merge_saved(self) -> None:
+        """Add the vectors of the cache file that this embedder lacks; skipped when the file is as it last saw it."""
+        stamp = self._stamp()
+        if stamp is None or stamp == self._seen:
+            return
+        with np.load(self._path(), allow_pickle=False) as saved:
+            theirs = [i for i, key in enumerate(saved["keys"]) if str(key) not in self._keys]
+            if theirs:
+                offset = len(self._keys)
+                self._vecs = saved["vecs"][theirs] if self._vecs.size == 0 else \
+                    np.concatenate([self._vecs, saved["vecs"][theirs]])
+                self._keys |= {str(saved["keys"][i]): offset + j for j, i in enumerate(theirs)}
+        self._seen = stamp
 
 
 UNK = "[UNK]"

@@ -23,6 +23,7 @@ from training.progress import progress
 from training.queries import Query
 from training.ranker import DEFAULT_BLEND, Ranker
 from training.splits import _hold_out, newest_benchmarks
+from training.threads import torch_threads
 
 log = logging.getLogger(__name__)
 
@@ -277,12 +278,8 @@ def train_ranker(bench: Benchmark, config: TrainConfig | None = None, train: pd.
     for name in (config.dataset_embedder, config.model_embedder):
         if name not in EMBEDDERS:
             raise ValueError(f"unknown embedder {name!r}: one of {sorted(EMBEDDERS)}")
-    threads = torch.get_num_threads()
-    torch.set_num_threads(config.threads)
-    try:
+    with torch_threads(config.threads):
         return _train(bench, config, train, valid, cache_dir, embed_fn)
-    finally:
-        torch.set_num_threads(threads)
 
 
 def _train(bench, config, train, valid, cache_dir, embed_fn) -> Ranker:
@@ -301,7 +298,7 @@ def _train(bench, config, train, valid, cache_dir, embed_fn) -> Ranker:
     train = train.assign(z=per_list_z(train))
 
     catalogue = build_catalogue(bench, train)
-    embedders, shared = [], {}  # one TextEmbedder per embedder: two over the same cache file would overwrite it
+    embedders, shared = [], {}  # one TextEmbedder per embedder: its cache file loaded once, for both kinds
     for fn in (embed_fn or EMBEDDERS[name] for name in (config.model_embedder, config.dataset_embedder)):
         if embedder_tag(fn) not in shared:
             shared[embedder_tag(fn)] = fn if isinstance(fn, TextEmbedder) else TextEmbedder(fn, cache_dir)
